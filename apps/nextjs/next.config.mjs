@@ -1,0 +1,14 @@
+import { fileURLToPath } from "node:url";
+
+const monorepoRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Loaded by Node at run time rather than bundled: one copy of core for the whole server, and the
+  // store packages (better-sqlite3 is native) that @latch/example-config imports by name.
+  serverExternalPackages: ["@latch/core", "@latch/example-config"],
+  turbopack: { root: monorepoRoot },
+  outputFileTracingRoot: monorepoRoot,
+};
+
+export default nextConfig;

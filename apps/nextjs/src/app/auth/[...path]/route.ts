@@ -1,0 +1,5 @@
+import { authRoutes } from "@latch/nextjs";
+import { appLatch } from "@/lib/latch";
+
+// Latch's routes: POST /auth/session/refresh, POST /auth/signout, GET /auth/jwt/jwks.json
+export const { GET, POST } = authRoutes({ latch: appLatch });

@@ -1,0 +1,94 @@
+// The Express servers of the protected-GET scenario, one per library, selected by argv[2].
+// Each serves POST /login (creates a session for "bench-user") and GET /protected (needs it).
+import { Latch, MemoryStore } from "@latch/core";
+import { middleware, type SessionRequest, verifySession } from "@latch/express";
+import { RedisStore } from "connect-redis";
+import express, { type RequestHandler } from "express";
+import session from "express-session";
+import { getIronSession } from "iron-session";
+import { createClient } from "redis";
+
+declare module "express-session" {
+  interface SessionData {
+    userId: string;
+  }
+}
+
+const kind = process.argv[2] ?? "bare";
+const port = Number(process.env.PORT ?? 4000);
+const app = express();
+const secret = "bench-secret-bench-secret-bench-secret-1234";
+
+async function setup(): Promise<void> {
+  switch (kind) {
+    case "bare":
+      app.post("/login", (_req, res) => void res.json({ ok: true }));
+      app.get("/protected", (_req, res) => void res.json({ ok: true }));
+      return;
+    case "bare-with-two-noop-middlewares": {
+      // Express's own cost of the two layers a session library adds (app.use + a route middleware).
+      app.use((_req, _res, next) => next());
+      app.post("/login", (_req, res) => void res.json({ ok: true }));
+      app.get(
+        "/protected",
+        (_req, _res, next) => next(),
+        (_req, res) => void res.json({ ok: true }),
+      );
+      return;
+    }
+    case "latch": {
+      const latch = new Latch({ store: new MemoryStore(), appInfo: { apiDomain: `http://127.0.0.1:${port}` } });
+      app.use(middleware({ latch }));
+      app.post("/login", async (req, res) => {
+        await latch.createNewSession(req, res, "bench-user");
+        res.json({ ok: true });
+      });
+      app.get(
+        "/protected",
+        verifySession({ latch }),
+        (req, res) => void res.json({ ok: true, userId: (req as SessionRequest).session.getUserId() }),
+      );
+      return;
+    }
+    case "express-session-memory":
+    case "express-session-redis": {
+      let store: session.Store | undefined;
+      if (kind === "express-session-redis") {
+        const client = createClient({ url: "redis://127.0.0.1:6379" });
+        await client.connect();
+        store = new RedisStore({ client, prefix: `bench:${process.pid}:` });
+      }
+      app.use(session({ secret, resave: false, saveUninitialized: false, store }));
+      // Latch's declaration merging owns `req.session` in this file's types; express-session's is this one.
+      const sessionOf = (req: express.Request) => (req as unknown as { session: session.Session & Partial<session.SessionData> }).session;
+      app.post("/login", (req, res) => {
+        sessionOf(req).userId = "bench-user";
+        res.json({ ok: true });
+      });
+      const requireSession: RequestHandler = (req, res, next) =>
+        sessionOf(req).userId ? next() : void res.status(401).json({ message: "unauthorised" });
+      app.get("/protected", requireSession, (req, res) => void res.json({ ok: true, userId: sessionOf(req).userId }));
+      return;
+    }
+    case "iron-session": {
+      const options = { password: secret, cookieName: "bench", cookieOptions: { secure: false } };
+      app.post("/login", async (req, res) => {
+        const s = await getIronSession<{ userId?: string }>(req, res, options);
+        s.userId = "bench-user";
+        await s.save();
+        res.json({ ok: true });
+      });
+      app.get("/protected", async (req, res) => {
+        const s = await getIronSession<{ userId?: string }>(req, res, options);
+        if (!s.userId) return void res.status(401).json({ message: "unauthorised" });
+        res.json({ ok: true, userId: s.userId });
+      });
+      return;
+    }
+    default:
+      throw new Error(`unknown server ${kind}`);
+  }
+}
+
+await setup();
+app.listen(port, "127.0.0.1", () => console.log(`listening on http://127.0.0.1:${port}`));

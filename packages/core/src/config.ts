@@ -1,0 +1,223 @@
+import type { ClaimValidator } from "./claims/claim";
+import { ConfigError } from "./errors";
+import type { BaseRequest } from "./http/base-request";
+import type { SessionStore, SigningAlgorithm } from "./store/session-store";
+
+export type AntiCsrfMode = "NONE" | "VIA_CUSTOM_HEADER" | "VIA_TOKEN";
+export type CookieSameSite = "lax" | "strict" | "none";
+export type TokenTransferMethod = "cookie" | "header";
+
+export interface LatchConfig {
+  /** Where sessions and signing keys live. Required: `new SqliteStore()`, `new MemoryStore()`, ... */
+  store: SessionStore;
+  appInfo: {
+    /** Origin of the API, e.g. "https://api.example.com". */
+    apiDomain: string;
+    /** Origin of the website, e.g. "https://example.com". Defaults to apiDomain. */
+    websiteDomain?: string;
+    /** Where Latch serves its routes. Default "/auth". */
+    apiBasePath?: string;
+  };
+  /** Seconds an access token is valid. Default 3600. */
+  accessTokenValidity?: number;
+  /** Minutes a refresh token (the session) stays valid without use. Default 144000 (100 days). */
+  refreshTokenValidity?: number;
+  /** Seconds the previous refresh token stays usable after a rotation (lost responses, parallel tabs). Default 30. */
+  refreshTokenGracePeriod?: number;
+  /** Default "RS256" (what SuperTokens-compatible verifiers expect). */
+  jwtAlgorithm?: SigningAlgorithm;
+  /** Hours a signing key signs before a new one takes over. Default 168 (7 days). */
+  signingKeyRotationInterval?: number;
+  cookieSecure?: boolean;
+  cookieSameSite?: CookieSameSite;
+  cookieDomain?: string;
+  /** A cookieDomain used before: refresh clears cookies left on it. */
+  olderCookieDomain?: string;
+  accessTokenPath?: string;
+  antiCsrf?: AntiCsrfMode;
+  /**
+   * How tokens are sent when a session is created. Default: what the client asks for with
+   * `st-auth-mode`, and cookies when it does not say.
+   */
+  getTokenTransferMethod?: (req: BaseRequest) => TokenTransferMethod;
+  sessionExpiredStatusCode?: number;
+  invalidClaimStatusCode?: number;
+  /** Also serve the JWKS at `/.well-known/jwks.json`. Default false. */
+  serveWellKnownJwks?: boolean;
+  /** Validators every getSession runs unless a call overrides them. */
+  globalClaimValidators?: ClaimValidator[];
+  /** Largest access-token payload, as JSON bytes. Default 2048, so the token fits a 4 KB cookie. */
+  maxAccessTokenPayloadBytes?: number;
+  /** Largest session data, as JSON bytes. Default 65536. */
+  maxSessionDataBytes?: number;
+  /** Log lifecycle events (never tokens or keys). Default: on when DEBUG contains "latch". */
+  debug?: boolean;
+}
+
+export interface NormalisedConfig {
+  store: SessionStore;
+  apiDomain: string;
+  websiteDomain: string;
+  apiBasePath: string;
+  issuer: string;
+  refreshPath: string;
+  signOutPath: string;
+  jwksPath: string;
+  accessTokenValiditySeconds: number;
+  refreshTokenValidityMs: number;
+  refreshTokenGracePeriodMs: number;
+  jwtAlgorithm: SigningAlgorithm;
+  signingKeyRotationIntervalMs: number;
+  cookieSecure: boolean;
+  cookieSameSite: CookieSameSite;
+  cookieDomain: string | undefined;
+  olderCookieDomain: string | undefined;
+  accessTokenPath: string;
+  antiCsrf: AntiCsrfMode;
+  getTokenTransferMethod: (req: BaseRequest) => TokenTransferMethod;
+  sessionExpiredStatusCode: number;
+  invalidClaimStatusCode: number;
+  serveWellKnownJwks: boolean;
+  globalClaimValidators: ClaimValidator[];
+  maxAccessTokenPayloadBytes: number;
+  maxSessionDataBytes: number;
+  debug: boolean;
+}
+
+const ALGORITHMS: readonly SigningAlgorithm[] = ["RS256", "ES256", "EdDSA"];
+
+export function normaliseConfig(input: LatchConfig): NormalisedConfig {
+  if (!input || typeof input !== "object") throw new ConfigError("config must be an object");
+  if (!input.store) throw new ConfigError("config.store is required (e.g. new MemoryStore() or new SqliteStore())");
+  if (!input.appInfo?.apiDomain) throw new ConfigError("config.appInfo.apiDomain is required");
+
+  const apiUrl = parseOrigin(input.appInfo.apiDomain, "appInfo.apiDomain");
+  const websiteUrl = parseOrigin(input.appInfo.websiteDomain ?? input.appInfo.apiDomain, "appInfo.websiteDomain");
+  const apiBasePath = normalisePath(input.appInfo.apiBasePath ?? "/auth", "appInfo.apiBasePath");
+
+  const sameSite = input.cookieSameSite ?? (isSameSite(apiUrl, websiteUrl) ? "lax" : "none");
+  if (!["lax", "strict", "none"].includes(sameSite)) {
+    throw new ConfigError(`cookieSameSite must be "lax", "strict" or "none", not ${JSON.stringify(sameSite)}`);
+  }
+  const antiCsrf = input.antiCsrf ?? (sameSite === "none" ? "VIA_CUSTOM_HEADER" : "NONE");
+  if (!["NONE", "VIA_CUSTOM_HEADER", "VIA_TOKEN"].includes(antiCsrf)) {
+    throw new ConfigError(`antiCsrf must be NONE, VIA_CUSTOM_HEADER or VIA_TOKEN, not ${JSON.stringify(antiCsrf)}`);
+  }
+  const jwtAlgorithm = input.jwtAlgorithm ?? "RS256";
+  if (!ALGORITHMS.includes(jwtAlgorithm)) {
+    throw new ConfigError(`jwtAlgorithm must be one of ${ALGORITHMS.join(", ")}, not ${JSON.stringify(jwtAlgorithm)}`);
+  }
+
+  const sessionExpiredStatusCode = statusCode(input.sessionExpiredStatusCode ?? 401, "sessionExpiredStatusCode");
+  const invalidClaimStatusCode = statusCode(input.invalidClaimStatusCode ?? 403, "invalidClaimStatusCode");
+  if (sessionExpiredStatusCode === invalidClaimStatusCode) {
+    throw new ConfigError("sessionExpiredStatusCode and invalidClaimStatusCode must differ");
+  }
+
+  const accessTokenValiditySeconds = positive(input.accessTokenValidity ?? 3600, "accessTokenValidity");
+  // Whole milliseconds: stores keep timestamps as integers (SQLite STRICT, PostgreSQL bigint).
+  const refreshTokenValidityMs = Math.round(positive(input.refreshTokenValidity ?? 144000, "refreshTokenValidity") * 60_000);
+  if (refreshTokenValidityMs <= accessTokenValiditySeconds * 1000) {
+    throw new ConfigError("refreshTokenValidity (minutes) must be longer than accessTokenValidity (seconds)");
+  }
+
+  return {
+    store: input.store,
+    apiDomain: apiUrl.origin,
+    websiteDomain: websiteUrl.origin,
+    apiBasePath,
+    issuer: apiUrl.origin + apiBasePath,
+    refreshPath: `${apiBasePath}/session/refresh`,
+    signOutPath: `${apiBasePath}/signout`,
+    jwksPath: `${apiBasePath}/jwt/jwks.json`,
+    accessTokenValiditySeconds,
+    refreshTokenValidityMs,
+    refreshTokenGracePeriodMs: Math.round(nonNegative(input.refreshTokenGracePeriod ?? 30, "refreshTokenGracePeriod") * 1000),
+    jwtAlgorithm,
+    signingKeyRotationIntervalMs: Math.round(positive(input.signingKeyRotationInterval ?? 168, "signingKeyRotationInterval") * 3_600_000),
+    cookieSecure: input.cookieSecure ?? apiUrl.protocol === "https:",
+    cookieSameSite: sameSite,
+    cookieDomain: input.cookieDomain,
+    olderCookieDomain: input.olderCookieDomain,
+    accessTokenPath: normalisePath(input.accessTokenPath ?? "/", "accessTokenPath") || "/",
+    antiCsrf,
+    getTokenTransferMethod: input.getTokenTransferMethod ?? transferMethodFromAuthModeHeader,
+    sessionExpiredStatusCode,
+    invalidClaimStatusCode,
+    serveWellKnownJwks: input.serveWellKnownJwks ?? false,
+    globalClaimValidators: input.globalClaimValidators ?? [],
+    maxAccessTokenPayloadBytes: positive(input.maxAccessTokenPayloadBytes ?? 2048, "maxAccessTokenPayloadBytes"),
+    maxSessionDataBytes: positive(input.maxSessionDataBytes ?? 65536, "maxSessionDataBytes"),
+    debug: input.debug ?? debugFromEnvironment(),
+  };
+}
+
+/** The protocol's default: the client's `st-auth-mode`, else cookies. */
+export function transferMethodFromAuthModeHeader(req: BaseRequest): TokenTransferMethod {
+  return req.getHeader("st-auth-mode")?.trim().toLowerCase() === "header" ? "header" : "cookie";
+}
+
+function parseOrigin(value: string, field: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value.includes("://") ? value : `https://${value}`);
+  } catch {
+    throw new ConfigError(`${field} is not a URL: ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(`${field} must be http or https: ${JSON.stringify(value)}`);
+  }
+  return url;
+}
+
+/** "/auth/" and "auth" become "/auth"; "/" becomes "". */
+function normalisePath(value: string, field: string): string {
+  if (typeof value !== "string" || /[?#\s]/.test(value)) throw new ConfigError(`${field} is not a path: ${JSON.stringify(value)}`);
+  const trimmed = value.replace(/^\/+|\/+$/g, "");
+  return trimmed === "" ? "" : `/${trimmed}`;
+}
+
+function statusCode(value: number, field: string): number {
+  if (!Number.isInteger(value) || value < 400 || value > 499) throw new ConfigError(`${field} must be a 4xx status code`);
+  return value;
+}
+
+function positive(value: number, field: string): number {
+  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) throw new ConfigError(`${field} must be a positive number`);
+  return value;
+}
+
+function nonNegative(value: number, field: string): number {
+  if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value)) throw new ConfigError(`${field} must be zero or more`);
+  return value;
+}
+
+// Second-level labels under which every name is registered separately (co.uk, com.au, ...).
+// Deliberately short: a miss only makes Latch choose SameSite=None plus CSRF protection, which
+// still works; apps on unusual domains set cookieSameSite themselves.
+const SHARED_SECOND_LEVEL = new Set(["co", "com", "net", "org", "gov", "edu", "ac", "or", "ne", "go", "gob", "nic"]);
+
+/** Whether two origins are the same site for cookies: same scheme and same registrable domain. */
+export function isSameSite(a: URL, b: URL): boolean {
+  if (a.protocol !== b.protocol) return false;
+  if (a.hostname === b.hostname) return true;
+  if (isIpOrLocal(a.hostname) || isIpOrLocal(b.hostname)) return false;
+  return registrableDomain(a.hostname) === registrableDomain(b.hostname);
+}
+
+function isIpOrLocal(host: string): boolean {
+  return host === "localhost" || /^[\d.]+$/.test(host) || host.includes(":") || host.startsWith("[");
+}
+
+function registrableDomain(host: string): string {
+  const labels = host.split(".");
+  const tld = labels.at(-1) ?? "";
+  const second = labels.at(-2) ?? "";
+  const keep = tld.length === 2 && SHARED_SECOND_LEVEL.has(second) ? 3 : 2;
+  return labels.slice(-keep).join(".");
+}
+
+function debugFromEnvironment(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return /(^|,)\s*latch(\*|:\*)?\s*(,|$)/.test(env?.DEBUG ?? "");
+}

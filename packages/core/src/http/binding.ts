@@ -1,0 +1,90 @@
+import { ConfigError } from "../errors";
+import type { BaseRequest } from "./base-request";
+import type { BaseResponse } from "./base-response";
+
+/**
+ * Finds the wrapper for a native object that was not bound ahead of time: for frameworks whose
+ * objects are created per step (hapi's response toolkit `h`), the adapter registers a resolver.
+ */
+export interface WrapperResolver {
+  request?(native: object): BaseRequest | undefined;
+  response?(native: object): BaseResponse | undefined;
+}
+
+interface Bindings {
+  requests: WeakMap<object, BaseRequest>;
+  responses: WeakMap<object, BaseResponse>;
+  resolvers: WrapperResolver[];
+}
+
+// WeakMaps rather than properties on the native objects: adding properties to a framework's
+// request changes its shape and slows the framework's own code. Kept on globalThis under
+// Symbol.for so the ESM and CJS builds of core (or two copies of it) share them.
+const BINDINGS_KEY = Symbol.for("latch.bindings");
+const globalBindings = globalThis as { [BINDINGS_KEY]?: Bindings };
+globalBindings[BINDINGS_KEY] ??= { requests: new WeakMap(), responses: new WeakMap(), resolvers: [] };
+const bindings: Bindings = globalBindings[BINDINGS_KEY];
+
+/** Registers a resolver (once per adapter; registering the same object twice is a no-op). */
+export function registerWrapperResolver(resolver: WrapperResolver): void {
+  if (!bindings.resolvers.includes(resolver)) bindings.resolvers.push(resolver);
+}
+
+/** A framework's native request or response, or Latch's own wrapper of it. */
+export type RequestLike = BaseRequest | object;
+export type ResponseLike = BaseResponse | object;
+
+/**
+ * Adapters call this on every request they see, so that app code can pass the framework's own
+ * `req`/`res` to `createNewSession(req, res, ...)` and core finds the wrappers.
+ */
+export function bindBaseObjects(nativeRequest: object, request: BaseRequest, nativeResponse: object, response: BaseResponse): void {
+  bindings.requests.set(nativeRequest, request);
+  bindings.responses.set(nativeResponse, response);
+}
+
+/** The wrappers bound to these native objects earlier in the request, if any (adapters wrap once). */
+export function boundBaseObjects(
+  nativeRequest: object,
+  nativeResponse: object,
+): { request: BaseRequest; response: BaseResponse } | undefined {
+  const request = bindings.requests.get(nativeRequest);
+  const response = bindings.responses.get(nativeResponse);
+  return request && response ? { request, response } : undefined;
+}
+
+function isBaseRequest(value: object): value is BaseRequest {
+  const candidate = value as Partial<BaseRequest>;
+  return (
+    typeof candidate.getMethod === "function" && typeof candidate.getCookies === "function" && typeof candidate.getHeader === "function"
+  );
+}
+
+function isBaseResponse(value: object): value is BaseResponse {
+  const candidate = value as Partial<BaseResponse>;
+  return (
+    typeof candidate.setCookie === "function" && typeof candidate.exposeHeaders === "function" && typeof candidate.sendJson === "function"
+  );
+}
+
+export function toBaseRequest(value: RequestLike): BaseRequest {
+  if (isBaseRequest(value)) return value;
+  const bound = bindings.requests.get(value) ?? resolve((resolver) => resolver.request?.(value));
+  if (bound) return bound;
+  throw new ConfigError("this request is not known to Latch: mount your framework's Latch middleware first, or pass a BaseRequest");
+}
+
+export function toBaseResponse(value: ResponseLike): BaseResponse {
+  if (isBaseResponse(value)) return value;
+  const bound = bindings.responses.get(value) ?? resolve((resolver) => resolver.response?.(value));
+  if (bound) return bound;
+  throw new ConfigError("this response is not known to Latch: mount your framework's Latch middleware first, or pass a BaseResponse");
+}
+
+function resolve<T>(find: (resolver: WrapperResolver) => T | undefined): T | undefined {
+  for (const resolver of bindings.resolvers) {
+    const found = find(resolver);
+    if (found) return found;
+  }
+  return undefined;
+}

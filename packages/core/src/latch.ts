@@ -1,0 +1,244 @@
+import type { JWK } from "jose";
+import { type LatchConfig, type NormalisedConfig, normaliseConfig } from "./config";
+import { InvalidInputError } from "./errors";
+import type { BaseRequest } from "./http/base-request";
+import type { BaseResponse } from "./http/base-response";
+import { type RequestLike, type ResponseLike, toBaseRequest, toBaseResponse } from "./http/binding";
+import { sendErrorResponse } from "./http/error-response";
+import { createDebugLog } from "./log";
+import { checkAccessTokenPayload, checkSessionData, checkSessionHandle, checkTenantId, checkUserId, mergePayload } from "./session/input";
+import { type GetSessionOptions, SessionManager } from "./session/manager";
+import type { SessionContainer } from "./session/session";
+import { CORS_ALLOWED_HEADERS } from "./session/token-transfer";
+import type { JSONObject } from "./store/session-store";
+
+export const DEFAULT_TENANT_ID = "public";
+
+/** What getSessionInformation returns. */
+export interface SessionInformation {
+  sessionHandle: string;
+  userId: string;
+  recipeUserId: string;
+  tenantId: string;
+  sessionDataInDatabase: JSONObject;
+  /** The app's part of the access-token payload as last stored. */
+  customClaimsInAccessTokenPayload: JSONObject;
+  expiry: number;
+  timeCreated: number;
+}
+
+/**
+ * One configured instance of Latch. Apps with one config can use `init()` and the module-level
+ * functions instead; tests and apps with several configs create instances.
+ */
+export class Latch {
+  readonly config: NormalisedConfig;
+  readonly #manager: SessionManager;
+
+  constructor(config: LatchConfig) {
+    this.config = normaliseConfig(config);
+    this.#manager = new SessionManager(this.config, createDebugLog(this.config.debug));
+  }
+
+  /** Creates a session for `userId` in tenant "public" and sends its tokens on `res`. */
+  createNewSession(req: RequestLike, res: ResponseLike, userId: string): Promise<SessionContainer>;
+  /** Creates a session and sends its tokens on `res` (cookies or headers, as the client asks). */
+  createNewSession(
+    req: RequestLike,
+    res: ResponseLike,
+    tenantId: string,
+    userId: string,
+    accessTokenPayload?: JSONObject,
+    sessionDataInDatabase?: JSONObject,
+  ): Promise<SessionContainer>;
+  async createNewSession(req: RequestLike, res: ResponseLike, ...args: unknown[]): Promise<SessionContainer> {
+    const [tenantId, userId, accessTokenPayload, sessionDataInDatabase] = args.length <= 1 ? [DEFAULT_TENANT_ID, args[0]] : args;
+    const request = toBaseRequest(req);
+    const response = toBaseResponse(res);
+    return this.#manager.createNewSession(
+      { tenantId, userId, accessTokenPayload, sessionDataInDatabase, transferMethod: this.config.getTokenTransferMethod(request) },
+      request,
+      response,
+    );
+  }
+
+  /**
+   * Creates a session without a request or response: the app sends the tokens itself, from
+   * `session.getAllSessionTokensDangerously()` (which includes ready-made cookies).
+   * `disableAntiCsrf` skips the anti-CSRF token (for header-based clients).
+   */
+  createNewSessionWithoutRequestResponse(
+    tenantId: string,
+    userId: string,
+    accessTokenPayload?: JSONObject,
+    sessionDataInDatabase?: JSONObject,
+    disableAntiCsrf = false,
+  ): Promise<SessionContainer> {
+    return this.#manager.createNewSession({
+      tenantId,
+      userId,
+      accessTokenPayload,
+      sessionDataInDatabase,
+      transferMethod: disableAntiCsrf ? "header" : "cookie",
+    });
+  }
+
+  /** Verifies the request's session (no store call unless `checkDatabase`). */
+  getSession(
+    req: RequestLike,
+    res: ResponseLike,
+    options: GetSessionOptions & { sessionRequired: false },
+  ): Promise<SessionContainer | undefined>;
+  getSession(req: RequestLike, res: ResponseLike, options?: GetSessionOptions): Promise<SessionContainer>;
+  async getSession(req: RequestLike, res: ResponseLike, options?: GetSessionOptions): Promise<SessionContainer | undefined> {
+    return this.#manager.getSession(toBaseRequest(req), toBaseResponse(res), options);
+  }
+
+  getSessionWithoutRequestResponse(
+    accessToken: string,
+    antiCsrfToken?: string,
+    options?: Omit<GetSessionOptions, "sessionRequired">,
+  ): Promise<SessionContainer> {
+    return this.#manager.getSessionWithoutRequestResponse(accessToken, antiCsrfToken, options);
+  }
+
+  /** Rotates the refresh token and sends new tokens on `res`. */
+  refreshSession(req: RequestLike, res: ResponseLike): Promise<SessionContainer> {
+    return this.#manager.refreshSession(toBaseRequest(req), toBaseResponse(res));
+  }
+
+  refreshSessionWithoutRequestResponse(refreshToken: string, antiCsrfToken?: string): Promise<SessionContainer> {
+    return this.#manager.refreshSessionWithoutRequestResponse(refreshToken, antiCsrfToken);
+  }
+
+  /** Revokes one session; true when it existed. */
+  async revokeSession(sessionHandle: string): Promise<boolean> {
+    const handle = checkSessionHandle(sessionHandle);
+    const revoked = await this.#manager.store("revoke the session", () => this.config.store.revokeSessions([handle]));
+    return revoked.length > 0;
+  }
+
+  /** Revokes every session of a user, in one tenant or (tenantId undefined) in all; returns the handles. */
+  revokeAllSessionsForUser(userId: string, tenantId?: string): Promise<string[]> {
+    const query = { userId: checkUserId(userId), tenantId: tenantId === undefined ? undefined : checkTenantId(tenantId) };
+    return this.#manager.store("revoke the user's sessions", () => this.config.store.revokeSessionsForUser(query));
+  }
+
+  revokeMultipleSessions(sessionHandles: readonly string[]): Promise<string[]> {
+    if (!Array.isArray(sessionHandles)) throw new InvalidInputError("sessionHandles", "must be an array");
+    const handles = sessionHandles.map(checkSessionHandle);
+    return this.#manager.store("revoke the sessions", () => this.config.store.revokeSessions(handles));
+  }
+
+  /** Handles of a user's live sessions, in one tenant or (tenantId undefined) in all. */
+  getAllSessionHandlesForUser(userId: string, tenantId?: string): Promise<string[]> {
+    const query = { userId: checkUserId(userId), tenantId: tenantId === undefined ? undefined : checkTenantId(tenantId) };
+    return this.#manager.store("list the user's sessions", () => this.config.store.listSessionHandlesForUser(query, Date.now()));
+  }
+
+  async getSessionInformation(sessionHandle: string): Promise<SessionInformation | undefined> {
+    const record = await this.#manager.getSessionRecord(checkSessionHandle(sessionHandle));
+    if (!record) return undefined;
+    return {
+      sessionHandle: record.sessionHandle,
+      userId: record.userId,
+      recipeUserId: record.recipeUserId,
+      tenantId: record.tenantId,
+      sessionDataInDatabase: record.sessionDataInDatabase,
+      customClaimsInAccessTokenPayload: record.accessTokenPayload,
+      expiry: record.expiresAt,
+      timeCreated: record.createdAt,
+    };
+  }
+
+  /** Replaces a session's data; false when the session does not exist. */
+  updateSessionDataInDatabase(sessionHandle: string, data: JSONObject): Promise<boolean> {
+    const handle = checkSessionHandle(sessionHandle);
+    if (data === undefined) throw new InvalidInputError("sessionDataInDatabase", "is required");
+    const checked = checkSessionData(data, this.config);
+    return this.#manager.store("update the session data", () => this.config.store.updateSessionData(handle, checked));
+  }
+
+  /**
+   * Merges into a session's stored payload (null removes a key). The client sees it from its next
+   * refresh; within a request, use `session.mergeIntoAccessTokenPayload` to send it at once.
+   */
+  async mergeIntoAccessTokenPayload(sessionHandle: string, patch: JSONObject): Promise<boolean> {
+    if (patch === undefined) throw new InvalidInputError("accessTokenPayload", "is required");
+    const record = await this.#manager.getSessionRecord(checkSessionHandle(sessionHandle));
+    if (!record) return false;
+    const merged = checkAccessTokenPayload(
+      mergePayload(
+        record.accessTokenPayload,
+        checkAccessTokenPayload(patch, { ...this.config, maxAccessTokenPayloadBytes: Number.MAX_SAFE_INTEGER }),
+      ),
+      this.config,
+    );
+    return this.#manager.store("update the access-token payload", () =>
+      this.config.store.updateAccessTokenPayload(record.sessionHandle, merged),
+    );
+  }
+
+  /** The public signing keys, as served at the JWKS endpoint. */
+  async getJWKS(): Promise<{ keys: JWK[] }> {
+    return { keys: await this.#manager.keys.getPublicJwks() };
+  }
+
+  /** Request headers to allow in CORS (add "content-type" for JSON bodies). */
+  getAllCORSHeaders(): string[] {
+    return [...CORS_ALLOWED_HEADERS];
+  }
+
+  /**
+   * Serves Latch's own routes (refresh, signout, JWKS). Returns false when the request is not for
+   * one of them. Latch errors on these routes are answered here; other errors are thrown.
+   */
+  async handleRequest(req: BaseRequest, res: BaseResponse): Promise<boolean> {
+    const route = this.matchRoute(req);
+    if (!route) return false;
+    try {
+      if (route === "refresh") {
+        await this.#manager.refreshSession(req, res);
+        res.sendJson(200, {});
+      } else if (route === "signout") {
+        const session = await this.#manager.getSession(req, res, { overrideGlobalClaimValidators: () => [] });
+        await session?.revokeSession();
+        res.sendJson(200, { status: "OK" });
+      } else {
+        const jwks = await this.getJWKS();
+        res.setHeader("cache-control", "max-age=60, must-revalidate");
+        res.sendJson(200, jwks);
+      }
+    } catch (error) {
+      if (!this.handleError(error, req, res)) throw error;
+    }
+    return true;
+  }
+
+  /**
+   * Which of Latch's own routes this request is for, if any. Synchronous and cheap, so adapters
+   * can pass every other request straight on.
+   */
+  matchRoute(req: BaseRequest): "refresh" | "signout" | "jwks" | undefined {
+    const method = req.getMethod();
+    if (method !== "POST" && method !== "GET") return undefined;
+    const config = this.config;
+    const raw = req.getPath();
+    const path = raw.length > 1 && raw.endsWith("/") ? raw.replace(/\/+$/, "") : raw;
+    if (method === "POST") return path === config.refreshPath ? "refresh" : path === config.signOutPath ? "signout" : undefined;
+    return path === config.jwksPath || (config.serveWellKnownJwks && path === "/.well-known/jwks.json") ? "jwks" : undefined;
+  }
+
+  /**
+   * Answers a Latch error with the protocol's status and body (clearing tokens where it says so).
+   * Returns false for anything else, which the app's own error handling should take.
+   */
+  handleError(error: unknown, req: BaseRequest, res: BaseResponse): boolean {
+    return sendErrorResponse(error, req, res, this.config, this.#manager.cookies);
+  }
+
+  /** Closes the store. */
+  close(): Promise<void> {
+    return this.config.store.close();
+  }
+}

@@ -1,0 +1,130 @@
+import { StoreError } from "../errors";
+import type {
+  JSONObject,
+  RotateRefreshTokenInput,
+  SessionRecord,
+  SessionStore,
+  SigningKeyRecord,
+  UserSessionsQuery,
+} from "./session-store";
+
+/**
+ * Keeps sessions in process memory: for tests, demos and single-process apps that accept losing
+ * every session on restart. Records are copied in and out so callers can never mutate stored state.
+ */
+export class MemoryStore implements SessionStore {
+  readonly name = "memory";
+  readonly #sessions = new Map<string, SessionRecord>();
+  /** userId -> handles, so listing and revoking by user does not scan every session. */
+  readonly #handlesByUser = new Map<string, Set<string>>();
+  readonly #keys = new Map<string, SigningKeyRecord>();
+
+  async createSession(record: SessionRecord): Promise<void> {
+    if (this.#sessions.has(record.sessionHandle)) {
+      throw new StoreError(this.name, `session ${record.sessionHandle} exists`);
+    }
+    this.#sessions.set(record.sessionHandle, structuredClone(record));
+    let handles = this.#handlesByUser.get(record.userId);
+    if (!handles) {
+      handles = new Set();
+      this.#handlesByUser.set(record.userId, handles);
+    }
+    handles.add(record.sessionHandle);
+  }
+
+  async getSession(sessionHandle: string): Promise<SessionRecord | undefined> {
+    const record = this.#sessions.get(sessionHandle);
+    return record && structuredClone(record);
+  }
+
+  async rotateRefreshToken(input: RotateRefreshTokenInput): Promise<boolean> {
+    const record = this.#sessions.get(input.sessionHandle);
+    if (!record || record.refreshTokenHash2 !== input.expectedRefreshTokenHash2) return false;
+    record.parentRefreshTokenHash2 = record.refreshTokenHash2;
+    record.refreshTokenHash2 = input.newRefreshTokenHash2;
+    record.refreshTokenRotatedAt = input.rotatedAt;
+    record.expiresAt = input.newExpiresAt;
+    return true;
+  }
+
+  async updateSessionData(sessionHandle: string, data: JSONObject): Promise<boolean> {
+    const record = this.#sessions.get(sessionHandle);
+    if (!record) return false;
+    record.sessionDataInDatabase = structuredClone(data);
+    return true;
+  }
+
+  async updateAccessTokenPayload(sessionHandle: string, payload: JSONObject): Promise<boolean> {
+    const record = this.#sessions.get(sessionHandle);
+    if (!record) return false;
+    record.accessTokenPayload = structuredClone(payload);
+    return true;
+  }
+
+  async revokeSessions(sessionHandles: readonly string[]): Promise<string[]> {
+    const revoked: string[] = [];
+    for (const handle of sessionHandles) {
+      const record = this.#sessions.get(handle);
+      if (!record) continue;
+      this.#delete(record);
+      revoked.push(handle);
+    }
+    return revoked;
+  }
+
+  async revokeSessionsForUser(query: UserSessionsQuery): Promise<string[]> {
+    const handles = this.#userRecords(query).map((r) => r.sessionHandle);
+    return this.revokeSessions(handles);
+  }
+
+  async listSessionHandlesForUser(query: UserSessionsQuery, now: number): Promise<string[]> {
+    return this.#userRecords(query)
+      .filter((r) => r.expiresAt > now)
+      .map((r) => r.sessionHandle);
+  }
+
+  async deleteExpiredSessions(now: number): Promise<number> {
+    let deleted = 0;
+    for (const record of this.#sessions.values()) {
+      if (record.expiresAt <= now) {
+        this.#delete(record);
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  async getSigningKeys(): Promise<SigningKeyRecord[]> {
+    return [...this.#keys.values()].map((k) => ({ ...k }));
+  }
+
+  async addSigningKey(key: SigningKeyRecord): Promise<void> {
+    if (!this.#keys.has(key.kid)) this.#keys.set(key.kid, { ...key });
+  }
+
+  async removeSigningKeys(kids: readonly string[]): Promise<void> {
+    for (const kid of kids) this.#keys.delete(kid);
+  }
+
+  async close(): Promise<void> {}
+
+  #userRecords(query: UserSessionsQuery): SessionRecord[] {
+    const handles = this.#handlesByUser.get(query.userId);
+    if (!handles) return [];
+    const records: SessionRecord[] = [];
+    for (const handle of handles) {
+      const record = this.#sessions.get(handle);
+      if (record && (query.tenantId === undefined || record.tenantId === query.tenantId)) {
+        records.push(record);
+      }
+    }
+    return records;
+  }
+
+  #delete(record: SessionRecord): void {
+    this.#sessions.delete(record.sessionHandle);
+    const handles = this.#handlesByUser.get(record.userId);
+    handles?.delete(record.sessionHandle);
+    if (handles?.size === 0) this.#handlesByUser.delete(record.userId);
+  }
+}

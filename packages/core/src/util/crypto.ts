@@ -1,0 +1,40 @@
+import { base64UrlDecode, base64UrlEncode, hex, utf8Bytes } from "./encoding";
+
+// Web Crypto is global in Node 20+, edge runtimes and browsers.
+const subtle = globalThis.crypto.subtle;
+
+export function randomBytes(length: number): Uint8Array {
+  return globalThis.crypto.getRandomValues(new Uint8Array(length));
+}
+
+/** 256 bits of randomness, base64url: for refresh-token secrets, anti-CSRF tokens, HMAC keys. */
+export function randomToken(): string {
+  return base64UrlEncode(randomBytes(32));
+}
+
+export function randomUuid(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+export async function sha256Hex(text: string): Promise<string> {
+  return hex(new Uint8Array(await subtle.digest("SHA-256", utf8Bytes(text))));
+}
+
+export async function hmacSha256Base64Url(keyBase64Url: string, message: string): Promise<string> {
+  const key = await subtle.importKey("raw", base64UrlDecode(keyBase64Url), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return base64UrlEncode(new Uint8Array(await subtle.sign("HMAC", key, utf8Bytes(message))));
+}
+
+/**
+ * Compares two secrets in time that depends only on their lengths, never on where they differ.
+ * Every comparison of a secret (hashes, anti-CSRF tokens) goes through here.
+ */
+export function timingSafeEqual(a: string, b: string): boolean {
+  const left = utf8Bytes(a);
+  const right = utf8Bytes(b);
+  // Compare against itself when lengths differ so the loop still runs over `left`.
+  const other = left.length === right.length ? right : left;
+  let diff = left.length === right.length ? 0 : 1;
+  for (let i = 0; i < left.length; i++) diff |= (left[i] as number) ^ (other[i] as number);
+  return diff === 0;
+}

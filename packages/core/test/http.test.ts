@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { BaseResponse } from "../src/http/base-response";
+import { parseCookieHeader, serializeCookie, setCookieIdentity } from "../src/http/cookies";
+
+/** An in-memory response: the abstract members over a header map. */
+class RecordingResponse extends BaseResponse {
+  readonly headers = new Map<string, string | string[]>();
+  status = 200;
+  body: unknown;
+  setStatus(code: number) {
+    this.status = code;
+  }
+  setHeader(name: string, value: string) {
+    this.headers.set(name.toLowerCase(), value);
+  }
+  getHeader(name: string) {
+    return this.headers.get(name.toLowerCase());
+  }
+  removeHeader(name: string) {
+    this.headers.delete(name.toLowerCase());
+  }
+  setCookieHeaders(values: string[]) {
+    this.headers.set("set-cookie", values);
+  }
+  sendJson(code: number, body: unknown) {
+    this.status = code;
+    this.body = body;
+  }
+}
+
+describe("cookie parsing", () => {
+  it("keeps duplicates in order", () => {
+    expect(parseCookieHeader("sAccessToken=a; other=1; sAccessToken=b").get("sAccessToken")).toEqual(["a", "b"]);
+  });
+
+  it("skips malformed pairs and never throws", () => {
+    const cookies = parseCookieHeader(';;=x; noequals; a=1; b=%E0%A4%A; c="quoted"; d=%20x');
+    expect(cookies.get("a")).toEqual(["1"]);
+    expect(cookies.get("b")).toEqual(["%E0%A4%A"]);
+    expect(cookies.get("c")).toEqual(["quoted"]);
+    expect(cookies.get("d")).toEqual([" x"]);
+    expect(cookies.has("")).toBe(false);
+  });
+
+  it("handles an absent or empty header", () => {
+    expect(parseCookieHeader(undefined).size).toBe(0);
+    expect(parseCookieHeader("").size).toBe(0);
+  });
+});
+
+describe("cookie serialisation", () => {
+  const cookie = { name: "sAccessToken", value: "abc.def", expires: 0, path: "/", secure: true, httpOnly: true, sameSite: "none" as const };
+
+  it("writes every attribute", () => {
+    expect(serializeCookie({ ...cookie, domain: ".example.com" })).toBe(
+      "sAccessToken=abc.def; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Domain=.example.com; HttpOnly; Secure; SameSite=None",
+    );
+  });
+
+  it("refuses values that would break the header", () => {
+    expect(() => serializeCookie({ ...cookie, value: "a;b" })).toThrow(TypeError);
+    expect(() => serializeCookie({ ...cookie, value: "a\r\nSet-Cookie: x=y" })).toThrow(TypeError);
+    expect(() => serializeCookie({ ...cookie, name: "bad name" })).toThrow(TypeError);
+  });
+
+  it("identifies a cookie by name, path and domain", () => {
+    expect(setCookieIdentity(serializeCookie({ ...cookie, domain: ".Example.com" }))).toBe("sAccessToken;/;example.com");
+  });
+});
+
+describe("BaseResponse", () => {
+  it("replaces an earlier Set-Cookie for the same cookie and keeps others", () => {
+    const res = new RecordingResponse();
+    res.setHeader("set-cookie", "app=1; Path=/");
+    const cookie = { name: "sAccessToken", value: "one", expires: 0, path: "/", secure: false, httpOnly: true, sameSite: "lax" as const };
+    res.setCookie(cookie);
+    res.setCookie({ ...cookie, value: "two" });
+    res.setCookie({ ...cookie, value: "", domain: "old.example.com" });
+    const values = res.getHeader("set-cookie") as string[];
+    expect(values).toHaveLength(3);
+    expect(values[0]).toBe("app=1; Path=/");
+    expect(values[1]).toMatch(/^sAccessToken=two;/);
+    expect(values[2]).toMatch(/Domain=old\.example\.com/);
+  });
+
+  it("appends to Access-Control-Expose-Headers without replacing what the app set", () => {
+    const res = new RecordingResponse();
+    res.setHeader("access-control-expose-headers", "x-request-id");
+    res.exposeHeaders("front-token");
+    res.exposeHeaders("front-token", "anti-csrf");
+    expect(res.getHeader("access-control-expose-headers")).toBe("x-request-id, front-token, anti-csrf");
+  });
+});

@@ -1,0 +1,91 @@
+import {
+  type BaseRequest,
+  type BaseResponse,
+  bindBaseObjects,
+  boundBaseObjects,
+  type GetSessionOptions,
+  getLatch,
+  type Latch,
+  type SessionContainer,
+} from "@latch/core";
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express";
+import { ExpressRequest } from "./request";
+import { ExpressResponse } from "./response";
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** The verified session, set by `verifySession()`. */
+      session?: SessionContainer;
+    }
+  }
+}
+
+/** An Express request after `verifySession()` with a required session. */
+export type SessionRequest = Request & { session: SessionContainer };
+
+/** Which Latch instance to use; default: the one `init()` made. */
+export interface AdapterOptions {
+  latch?: Latch;
+}
+
+/** Wraps the native objects once per request and binds them, so core's functions accept Express's `req`/`res`. */
+export function wrap(req: Request, res: Response): { request: BaseRequest; response: BaseResponse } {
+  const bound = boundBaseObjects(req, res);
+  if (bound) return bound;
+  const request = new ExpressRequest(req);
+  const response = new ExpressResponse(res);
+  bindBaseObjects(req, request, res, response);
+  return { request, response };
+}
+
+/**
+ * Serves Latch's routes (refresh, signout, JWKS) and makes `req`/`res` usable with
+ * `createNewSession(req, res, ...)`. Mount it before your routes: `app.use(middleware())`.
+ */
+export function middleware(options: AdapterOptions = {}): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const latch = options.latch ?? getLatch();
+    const { request, response } = wrap(req, res);
+    // Most requests are not for Latch's routes: pass them on at once, without a promise.
+    if (!latch.matchRoute(request)) return next();
+    latch.handleRequest(request, response).then(
+      (handled) => {
+        if (!handled) next();
+      },
+      (error: unknown) => next(error),
+    );
+  };
+}
+
+/**
+ * Verifies the session and puts it on `req.session`; Latch errors go to `next(err)`, where
+ * `errorHandler()` answers them. Works with Express 4 (no promise support needed) and 5.
+ */
+export function verifySession(options: GetSessionOptions & AdapterOptions = {}): RequestHandler {
+  const { latch: instance, ...sessionOptions } = options;
+  return (req: Request, res: Response, next: NextFunction) => {
+    const latch = instance ?? getLatch();
+    const { request, response } = wrap(req, res);
+    latch.getSession(request, response, sessionOptions).then(
+      (session: SessionContainer | undefined) => {
+        if (session) req.session = session;
+        next();
+      },
+      (error: unknown) => next(error),
+    );
+  };
+}
+
+/**
+ * Answers Latch errors with the protocol's status and body (401, 403, 503, 400...); passes
+ * anything else on. Mount it after your routes: `app.use(errorHandler())`.
+ */
+export function errorHandler(options: AdapterOptions = {}): ErrorRequestHandler {
+  return (error: unknown, req: Request, res: Response, next: NextFunction) => {
+    const latch = options.latch ?? getLatch();
+    if (res.headersSent) return next(error);
+    const { request, response } = wrap(req, res);
+    if (!latch.handleError(error, request, response)) next(error);
+  };
+}

@@ -1,0 +1,95 @@
+import {
+  type BaseRequest,
+  type BaseResponse,
+  bindBaseObjects,
+  boundBaseObjects,
+  type GetSessionOptions,
+  getLatch,
+  type Latch,
+  type SessionContainer,
+} from "@latch/core";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
+import fp from "fastify-plugin";
+import { FastifyRequestWrapper } from "./request";
+import { FastifyResponseWrapper } from "./response";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The verified session, set by `verifySession()`. */
+    session?: SessionContainer;
+  }
+}
+
+export interface LatchPluginOptions {
+  /** Which Latch instance to use; default: the one `init()` made. */
+  latch?: Latch;
+  /**
+   * Answer Latch errors thrown in route handlers (e.g. by session calls) with the protocol's
+   * status and body, passing every other error to the error handler that was set before. Default true.
+   */
+  handleErrors?: boolean;
+}
+
+/** Wraps once per request and binds, so `createNewSession(request, reply, ...)` works in any route. */
+export function wrap(request: FastifyRequest, reply: FastifyReply): { request: BaseRequest; response: BaseResponse } {
+  const bound = boundBaseObjects(request, reply);
+  if (bound) return bound;
+  const wrapped = { request: new FastifyRequestWrapper(request), response: new FastifyResponseWrapper(reply) };
+  bindBaseObjects(request, wrapped.request, reply, wrapped.response);
+  return wrapped;
+}
+
+async function registerLatch(fastify: FastifyInstance, options: LatchPluginOptions): Promise<void> {
+  const latchOf = () => options.latch ?? getLatch();
+  if (!fastify.hasRequestDecorator("session")) fastify.decorateRequest("session", undefined);
+  // Bind every request, so app code can call createNewSession(request, reply, ...) in any route, and
+  // serve Latch's routes (refresh, signout, JWKS) here, before Fastify parses a body: core matches
+  // them exactly as on every other framework (a trailing slash too), and a client's empty or odd
+  // JSON body never turns into Fastify's 400 (Latch's routes read no body).
+  fastify.addHook("onRequest", (request, reply, done) => {
+    const latch = latchOf();
+    const wrapped = wrap(request, reply);
+    // Most requests are not for Latch's routes: pass them on at once, without a promise.
+    if (!latch.matchRoute(wrapped.request)) return done();
+    // handleRequest has sent the reply: not calling done() ends Fastify's hook chain (Fastify's
+    // idiom for a callback hook that answers); anything it throws goes to the error handler.
+    latch.handleRequest(wrapped.request, wrapped.response).then(
+      () => undefined,
+      (error: Error) => done(error),
+    );
+  });
+
+  if (options.handleErrors !== false) {
+    const previous = fastify.errorHandler;
+    fastify.setErrorHandler(function latchErrorHandler(this: FastifyInstance, error: FastifyError, request, reply) {
+      const wrapped = wrap(request, reply);
+      if (latchOf().handleError(error, wrapped.request, wrapped.response)) return reply;
+      return previous.call(this, error, request, reply);
+    });
+  }
+}
+
+/**
+ * The Latch plugin: `fastify.register(latchPlugin, { latch: instance })`. Serves Latch's routes,
+ * `request.session`, and answers Latch errors with the protocol's statuses and bodies.
+ */
+export const latchPlugin = fp(registerLatch, { fastify: "5.x", name: "@latch/fastify" });
+
+/**
+ * A preHandler that verifies the session and sets `request.session`. A Latch error is answered on
+ * the reply (401, 403, 503...) and the route does not run.
+ */
+export function verifySession(options: GetSessionOptions & { latch?: Latch } = {}): preHandlerAsyncHookHandler {
+  const { latch: instance, ...sessionOptions } = options;
+  return async function verifyLatchSession(request, reply) {
+    const latch = instance ?? getLatch();
+    const wrapped = wrap(request, reply);
+    try {
+      const session = await latch.getSession(wrapped.request, wrapped.response, sessionOptions);
+      if (session) request.session = session;
+    } catch (error) {
+      if (!latch.handleError(error, wrapped.request, wrapped.response)) throw error;
+      return reply;
+    }
+  };
+}

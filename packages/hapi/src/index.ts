@@ -1,0 +1,3 @@
+export { type LatchHapiOptions, type LatchSchemeOptions, latchPlugin, wrap } from "./plugin";
+export { HapiRequest } from "./request";
+export { HapiResponse } from "./response";

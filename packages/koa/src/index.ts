@@ -1,0 +1,3 @@
+export { type AdapterOptions, middleware, verifySession, wrap } from "./middleware";
+export { KoaRequest } from "./request";
+export { KoaResponse } from "./response";

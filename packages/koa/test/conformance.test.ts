@@ -1,0 +1,9 @@
+import { fileURLToPath } from "node:url";
+import { runAdapterConformance, spawnApp } from "@latch/testing/adapter";
+
+const exampleApp = fileURLToPath(new URL("../../../apps/koa", import.meta.url));
+
+runAdapterConformance({
+  name: "koa",
+  start: (env) => spawnApp({ cwd: exampleApp, command: [process.execPath, "--import", "tsx", "src/server.ts"], env }),
+});

@@ -1,0 +1,445 @@
+import type {
+  JSONObject,
+  RotateRefreshTokenInput,
+  SessionRecord,
+  SessionStore,
+  SigningAlgorithm,
+  SigningKeyRecord,
+  UserSessionsQuery,
+} from "@latch/core";
+import { isLatchError, StoreError, StoreUnavailableError } from "@latch/core";
+import { createPool, type Pool, type PoolConnection, type PoolOptions, type ResultSetHeader, type RowDataPacket } from "mysql2/promise";
+
+export interface MysqlStoreOptions {
+  /** The app's `mysql2/promise` pool. Latch runs its queries on it and never ends it. */
+  pool?: Pool;
+  /** Or a URI (`mysql://user:password@host:3306/db`): Latch opens a pool of its own and ends it on `close()`. */
+  uri?: string;
+  /** More settings for the pool Latch opens (ignored with `pool`). */
+  poolOptions?: PoolOptions;
+  /** Prefix of every table Latch creates (default `latch_`): `latch_sessions`, `latch_signing_keys`, `latch_schema_version`. */
+  tablePrefix?: string;
+  /** Expired sessions are deleted in the background of a `createSession` at most this often, in ms (default 60 000; 0 turns it off). */
+  cleanupIntervalMs?: number;
+}
+
+interface SessionRow extends RowDataPacket {
+  session_handle: Buffer | string;
+  user_id: Buffer | string;
+  recipe_user_id: Buffer | string;
+  tenant_id: Buffer | string;
+  session_data: string;
+  access_token_payload: string;
+  refresh_token_hash2: Buffer | string;
+  parent_refresh_token_hash2: Buffer | string | null;
+  refresh_token_rotated_at: number | string | null;
+  refresh_token_rotation_key: Buffer | string;
+  expires_at: number | string;
+  created_at: number | string;
+}
+
+interface SigningKeyRow extends RowDataPacket {
+  kid: Buffer | string;
+  algorithm: string;
+  private_jwk: string;
+  public_jwk: string;
+  created_at: number | string;
+}
+
+interface HandleRow extends RowDataPacket {
+  session_handle: Buffer | string;
+}
+
+const TABLE_PREFIX = /^[a-z_][a-z0-9_]{0,32}$/;
+
+/**
+ * Schema versions in order; version N is `migrations(p)[N - 1]`. Never edit one that has shipped: append.
+ * MySQL cannot roll DDL back, so each step must be safe to run again (IF NOT EXISTS).
+ * Identifiers are VARBINARY: every text collation of MySQL 8 and MariaDB either ignores case or
+ * trailing spaces ("alice" = "alice "), and a user id must match byte for byte. JSON is LONGTEXT,
+ * not MySQL's JSON type, which reorders keys (MariaDB's JSON is LONGTEXT already).
+ */
+function migrations(p: string): string[][] {
+  return [
+    [
+      `CREATE TABLE IF NOT EXISTS ${p}sessions (
+        session_handle VARBINARY(512) NOT NULL,
+        user_id VARBINARY(2048) NOT NULL,
+        recipe_user_id VARBINARY(2048) NOT NULL,
+        tenant_id VARBINARY(256) NOT NULL,
+        session_data LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+        access_token_payload LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+        refresh_token_hash2 VARBINARY(255) NOT NULL,
+        parent_refresh_token_hash2 VARBINARY(255) NULL,
+        refresh_token_rotated_at BIGINT NULL,
+        refresh_token_rotation_key VARBINARY(255) NOT NULL,
+        expires_at BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (session_handle),
+        KEY ${p}sessions_user_tenant (user_id, tenant_id),
+        KEY ${p}sessions_expires_at (expires_at)
+      ) ENGINE=InnoDB`,
+      `CREATE TABLE IF NOT EXISTS ${p}signing_keys (
+        kid VARBINARY(512) NOT NULL,
+        algorithm VARCHAR(16) NOT NULL,
+        private_jwk LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+        public_jwk LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (kid)
+      ) ENGINE=InnoDB`,
+    ],
+  ];
+}
+
+/** Driver and server codes that mean "the database cannot be used right now". */
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "PROTOCOL_CONNECTION_LOST",
+  "PROTOCOL_SEQUENCE_TIMEOUT",
+  "ER_CON_COUNT_ERROR",
+  "ER_TOO_MANY_USER_CONNECTIONS",
+  "ER_SERVER_SHUTDOWN",
+  "ER_CONNECTION_KILLED",
+  "ER_QUERY_INTERRUPTED",
+  "ER_LOCK_WAIT_TIMEOUT",
+  "ER_OPTION_PREVENTS_STATEMENT",
+  "ER_SERVER_IS_IN_SECURE_AUTH_MODE",
+]);
+const UNAVAILABLE_MESSAGE = /Pool is closed|closed state|Connection lost|connect ETIMEDOUT|Too many connections/i;
+/** Deadlocks are resolved by InnoDB rolling one transaction back; running it again is the documented fix. */
+const DEADLOCK_RETRIES = 3;
+
+/**
+ * Sessions and signing keys in MySQL 8 or MariaDB 10.6+ (mysql2). Tables are created by `migrate()`,
+ * which also runs by itself before the first query; a version table and a named lock (GET_LOCK) let
+ * several app instances start at once.
+ */
+export class MysqlStore implements SessionStore {
+  readonly name = "mysql";
+  readonly #pool: Pool;
+  readonly #ownsPool: boolean;
+  readonly #p: string;
+  readonly #cleanupIntervalMs: number;
+  #migration: Promise<void> | undefined;
+  #lastCleanup = Number.NEGATIVE_INFINITY;
+  #closed = false;
+
+  constructor(options: MysqlStoreOptions) {
+    const prefix = options.tablePrefix ?? "latch_";
+    if (!TABLE_PREFIX.test(prefix)) {
+      throw new StoreError(
+        "mysql",
+        `tablePrefix must match ${TABLE_PREFIX} (lower-case letters, digits, '_'), got ${JSON.stringify(prefix)}`,
+      );
+    }
+    if (options.pool) {
+      this.#pool = options.pool;
+      this.#ownsPool = false;
+    } else if (options.uri || options.poolOptions) {
+      this.#pool = createPool({
+        connectTimeout: 5_000,
+        // utf8mb4: 4-byte characters (emoji) intact on the wire.
+        charset: "UTF8MB4_UNICODE_CI",
+        ...options.poolOptions,
+        ...(options.uri ? { uri: options.uri } : {}),
+      });
+      this.#ownsPool = true;
+    } else {
+      throw new StoreError("mysql", "pass either `pool` or `uri`");
+    }
+    this.#p = prefix;
+    this.#cleanupIntervalMs = options.cleanupIntervalMs ?? 60_000;
+  }
+
+  /** Creates or upgrades the tables. Runs by itself before the first query; call it at deploy time to fail early. */
+  async migrate(): Promise<void> {
+    if (this.#closed) throw new StoreUnavailableError(this.name, { cause: new Error("the store was closed") });
+    this.#migration ??= this.#runMigrations().catch((error: unknown) => {
+      // Retried on the next call: the database may just have been unreachable.
+      this.#migration = undefined;
+      throw this.#translate(error);
+    });
+    return this.#migration;
+  }
+
+  async createSession(record: SessionRecord): Promise<void> {
+    this.#cleanUpIfDue();
+    try {
+      await this.#execute(
+        `INSERT INTO ${this.#p}sessions (session_handle, user_id, recipe_user_id, tenant_id, session_data, access_token_payload,
+          refresh_token_hash2, parent_refresh_token_hash2, refresh_token_rotated_at, refresh_token_rotation_key, expires_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          record.sessionHandle,
+          record.userId,
+          record.recipeUserId,
+          record.tenantId,
+          JSON.stringify(record.sessionDataInDatabase),
+          JSON.stringify(record.accessTokenPayload),
+          record.refreshTokenHash2,
+          record.parentRefreshTokenHash2,
+          record.refreshTokenRotatedAt,
+          record.refreshTokenRotationKey,
+          record.expiresAt,
+          record.createdAt,
+        ],
+      );
+    } catch (error) {
+      if (error instanceof StoreError && driverCode(error.cause) === "ER_DUP_ENTRY") {
+        throw new StoreError(this.name, `a session with handle ${JSON.stringify(record.sessionHandle)} exists`, { cause: error.cause });
+      }
+      throw error;
+    }
+  }
+
+  async getSession(sessionHandle: string): Promise<SessionRecord | undefined> {
+    const rows = await this.#execute<SessionRow[]>(`SELECT * FROM ${this.#p}sessions WHERE session_handle = ?`, [sessionHandle]);
+    return rows[0] && fromRow(rows[0]);
+  }
+
+  async rotateRefreshToken(input: RotateRefreshTokenInput): Promise<boolean> {
+    // One UPDATE with the expected hash in its WHERE (compare and set). MySQL assigns left to right,
+    // so the parent takes the old current hash before the current one is replaced.
+    const result = await this.#execute<ResultSetHeader>(
+      `UPDATE ${this.#p}sessions SET parent_refresh_token_hash2 = refresh_token_hash2, refresh_token_hash2 = ?,
+        refresh_token_rotated_at = ?, expires_at = ? WHERE session_handle = ? AND refresh_token_hash2 = ?`,
+      [input.newRefreshTokenHash2, input.rotatedAt, input.newExpiresAt, input.sessionHandle, input.expectedRefreshTokenHash2],
+    );
+    return result.affectedRows === 1;
+  }
+
+  async updateSessionData(sessionHandle: string, data: JSONObject): Promise<boolean> {
+    return this.#updateColumn("session_data", sessionHandle, JSON.stringify(data));
+  }
+
+  async updateAccessTokenPayload(sessionHandle: string, payload: JSONObject): Promise<boolean> {
+    return this.#updateColumn("access_token_payload", sessionHandle, JSON.stringify(payload));
+  }
+
+  async revokeSessions(sessionHandles: readonly string[]): Promise<string[]> {
+    if (sessionHandles.length === 0) return [];
+    // MySQL has no DELETE ... RETURNING: lock and read the rows, delete them, commit, as one transaction.
+    return this.#transaction(async (connection) => {
+      const [rows] = await connection.query<HandleRow[]>(
+        `SELECT session_handle FROM ${this.#p}sessions WHERE session_handle IN (?) FOR UPDATE`,
+        [[...sessionHandles]],
+      );
+      return this.#deleteHandles(connection, rows);
+    });
+  }
+
+  async revokeSessionsForUser(query: UserSessionsQuery): Promise<string[]> {
+    return this.#transaction(async (connection) => {
+      const [rows] =
+        query.tenantId === undefined
+          ? await connection.execute<HandleRow[]>(`SELECT session_handle FROM ${this.#p}sessions WHERE user_id = ? FOR UPDATE`, [
+              query.userId,
+            ])
+          : await connection.execute<HandleRow[]>(
+              `SELECT session_handle FROM ${this.#p}sessions WHERE user_id = ? AND tenant_id = ? FOR UPDATE`,
+              [query.userId, query.tenantId],
+            );
+      return this.#deleteHandles(connection, rows);
+    });
+  }
+
+  async listSessionHandlesForUser(query: UserSessionsQuery, now: number): Promise<string[]> {
+    const rows =
+      query.tenantId === undefined
+        ? await this.#execute<HandleRow[]>(`SELECT session_handle FROM ${this.#p}sessions WHERE user_id = ? AND expires_at > ?`, [
+            query.userId,
+            now,
+          ])
+        : await this.#execute<HandleRow[]>(
+            `SELECT session_handle FROM ${this.#p}sessions WHERE user_id = ? AND tenant_id = ? AND expires_at > ?`,
+            [query.userId, query.tenantId, now],
+          );
+    return rows.map((row) => text(row.session_handle));
+  }
+
+  async deleteExpiredSessions(now: number): Promise<number> {
+    const result = await this.#execute<ResultSetHeader>(`DELETE FROM ${this.#p}sessions WHERE expires_at <= ?`, [now]);
+    return result.affectedRows;
+  }
+
+  async getSigningKeys(): Promise<SigningKeyRecord[]> {
+    const rows = await this.#execute<SigningKeyRow[]>(`SELECT * FROM ${this.#p}signing_keys`, []);
+    return rows.map((row) => ({
+      kid: text(row.kid),
+      algorithm: row.algorithm as SigningAlgorithm,
+      privateJwk: row.private_jwk,
+      publicJwk: row.public_jwk,
+      createdAt: Number(row.created_at),
+    }));
+  }
+
+  async addSigningKey(key: SigningKeyRecord): Promise<void> {
+    // Not INSERT IGNORE: that would also turn real errors (truncation) into warnings.
+    await this.#execute(
+      `INSERT INTO ${this.#p}signing_keys (kid, algorithm, private_jwk, public_jwk, created_at) VALUES (?, ?, ?, ?, ?)
+       ON DUPLICATE KEY UPDATE kid = kid`,
+      [key.kid, key.algorithm, key.privateJwk, key.publicJwk, key.createdAt],
+    );
+  }
+
+  async removeSigningKeys(kids: readonly string[]): Promise<void> {
+    if (kids.length === 0) return;
+    await this.migrate();
+    await this.#attempt(() => this.#pool.query(`DELETE FROM ${this.#p}signing_keys WHERE kid IN (?)`, [[...kids]]));
+  }
+
+  /** Ends the pool if Latch opened it (an app's `pool` stays open). Later calls reject with StoreUnavailableError. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#ownsPool) await this.#pool.end();
+  }
+
+  /**
+   * Deletes expired sessions in the background, at most once per interval: the request that triggers
+   * it does not wait for it, and a failure only means the next interval tries again.
+   */
+  #cleanUpIfDue(): void {
+    const now = Date.now();
+    if (this.#cleanupIntervalMs <= 0 || now - this.#lastCleanup < this.#cleanupIntervalMs) return;
+    this.#lastCleanup = now;
+    this.deleteExpiredSessions(now).catch(() => {});
+  }
+
+  async #updateColumn(column: "session_data" | "access_token_payload", sessionHandle: string, json: string): Promise<boolean> {
+    // affectedRows counts matched rows (mysql2 connects with FOUND_ROWS), so unchanged data still says true.
+    const result = await this.#execute<ResultSetHeader>(`UPDATE ${this.#p}sessions SET ${column} = ? WHERE session_handle = ?`, [
+      json,
+      sessionHandle,
+    ]);
+    return result.affectedRows === 1;
+  }
+
+  async #deleteHandles(connection: PoolConnection, rows: HandleRow[]): Promise<string[]> {
+    const handles = rows.map((row) => text(row.session_handle));
+    if (handles.length > 0) await connection.query(`DELETE FROM ${this.#p}sessions WHERE session_handle IN (?)`, [handles]);
+    return handles;
+  }
+
+  async #runMigrations(): Promise<void> {
+    const p = this.#p;
+    const steps = migrations(p);
+    const connection = await this.#pool.getConnection();
+    const lockName = `latch-migrate:${p}`;
+    try {
+      // One migrator per database and prefix at a time (MySQL DDL cannot run inside a transaction).
+      const [locked] = await connection.query<RowDataPacket[]>("SELECT GET_LOCK(?, 30) AS locked", [lockName]);
+      if (locked[0]?.locked !== 1)
+        throw new StoreUnavailableError(this.name, { cause: new Error("timed out waiting for the migration lock") });
+      try {
+        await connection.query(`CREATE TABLE IF NOT EXISTS ${p}schema_version (version INT NOT NULL) ENGINE=InnoDB`);
+        const [rows] = await connection.query<RowDataPacket[]>(`SELECT MAX(version) AS version FROM ${p}schema_version`);
+        const current = Number(rows[0]?.version ?? 0);
+        if (current > steps.length) {
+          throw new StoreError(this.name, `the database has schema version ${current}; this @latch/mysql knows up to ${steps.length}`);
+        }
+        for (let version = current + 1; version <= steps.length; version++) {
+          for (const sql of steps[version - 1] ?? []) await connection.query(sql);
+          await connection.query(`INSERT INTO ${p}schema_version (version) VALUES (?)`, [version]);
+        }
+      } finally {
+        await connection.query("SELECT RELEASE_LOCK(?)", [lockName]);
+      }
+      connection.release();
+    } catch (error) {
+      // The connection may be broken (or still hold the lock): never hand it to the next caller.
+      connection.destroy();
+      throw error;
+    }
+  }
+
+  /** One statement as a server-side prepared statement (mysql2 caches it per connection), after the migration. */
+  async #execute<T extends RowDataPacket[] | ResultSetHeader>(sql: string, values: unknown[]): Promise<T> {
+    await this.migrate();
+    const [result] = await this.#attempt(() => this.#pool.execute<T>(sql, values as never[]));
+    return result;
+  }
+
+  /** BEGIN ... COMMIT on one connection; rolled back on failure, run again after a deadlock. */
+  async #transaction<T>(work: (connection: PoolConnection) => Promise<T>): Promise<T> {
+    await this.migrate();
+    return this.#attempt(async () => {
+      const connection = await this.#pool.getConnection();
+      try {
+        await connection.beginTransaction();
+        const result = await work(connection);
+        await connection.commit();
+        connection.release();
+        return result;
+      } catch (error) {
+        try {
+          await connection.rollback();
+          connection.release();
+        } catch {
+          // The connection is gone (that is usually why we are here): drop it from the pool.
+          connection.destroy();
+        }
+        throw error;
+      }
+    });
+  }
+
+  /** Runs a driver call, again after a deadlock, and turns what it throws into Latch's typed store errors. */
+  async #attempt<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.#closed) throw new StoreUnavailableError(this.name, { cause: new Error("the store was closed") });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await operation();
+      } catch (error) {
+        if (driverCode(error) === "ER_LOCK_DEADLOCK" && attempt < DEADLOCK_RETRIES) continue;
+        throw this.#translate(error);
+      }
+    }
+  }
+
+  #translate(error: unknown): Error {
+    // Already typed (ours, or from a store call nested in this one): passed on as it is.
+    if (isLatchError(error)) return error;
+    const code = driverCode(error) ?? "";
+    const message = error instanceof Error ? error.message : String(error);
+    const fatal = typeof error === "object" && error !== null && "fatal" in error && error.fatal === true;
+    const sqlState = typeof error === "object" && error !== null && "sqlState" in error ? String(error.sqlState) : "";
+    if (this.#closed || fatal || UNAVAILABLE_CODES.has(code) || sqlState.startsWith("08") || UNAVAILABLE_MESSAGE.test(message)) {
+      return new StoreUnavailableError(this.name, { cause: error });
+    }
+    return new StoreError(this.name, message, { cause: error });
+  }
+}
+
+function driverCode(error: unknown): string | undefined {
+  return typeof error === "object" && error !== null && "code" in error && typeof error.code === "string" ? error.code : undefined;
+}
+
+/** VARBINARY columns arrive as Buffers. */
+function text(value: Buffer | string): string {
+  return typeof value === "string" ? value : value.toString("utf8");
+}
+
+function fromRow(row: SessionRow): SessionRecord {
+  return {
+    sessionHandle: text(row.session_handle),
+    userId: text(row.user_id),
+    recipeUserId: text(row.recipe_user_id),
+    tenantId: text(row.tenant_id),
+    sessionDataInDatabase: JSON.parse(row.session_data) as JSONObject,
+    accessTokenPayload: JSON.parse(row.access_token_payload) as JSONObject,
+    refreshTokenHash2: text(row.refresh_token_hash2),
+    parentRefreshTokenHash2: row.parent_refresh_token_hash2 === null ? null : text(row.parent_refresh_token_hash2),
+    refreshTokenRotatedAt: row.refresh_token_rotated_at === null ? null : Number(row.refresh_token_rotated_at),
+    refreshTokenRotationKey: text(row.refresh_token_rotation_key),
+    expiresAt: Number(row.expires_at),
+    createdAt: Number(row.created_at),
+  };
+}

@@ -1,0 +1,62 @@
+import { Latch, type LatchConfig } from "@latch/core";
+import { type DynamicModule, Global, type MiddlewareConsumer, Module, type NestModule, type Provider } from "@nestjs/common";
+import { APP_FILTER, APP_INTERCEPTOR } from "@nestjs/core";
+import { LatchBindingInterceptor } from "./binding.interceptor";
+import { LatchExceptionFilter } from "./exception-filter";
+import { SessionGuard } from "./guard";
+import { LatchMiddleware } from "./middleware";
+import { LATCH } from "./tokens";
+
+export interface LatchModuleAsyncOptions {
+  imports?: DynamicModule["imports"];
+  inject?: Array<string | symbol | (abstract new (...args: never[]) => unknown) | (new (...args: never[]) => unknown)>;
+  /** Returns a Latch config (or a ready instance), e.g. from ConfigService. */
+  useFactory: (...args: never[]) => LatchConfig | Latch | Promise<LatchConfig | Latch>;
+}
+
+const shared: Provider[] = [
+  SessionGuard,
+  { provide: APP_FILTER, useClass: LatchExceptionFilter },
+  { provide: APP_INTERCEPTOR, useClass: LatchBindingInterceptor },
+];
+
+/**
+ * `LatchModule.forRoot(config)`: a global module that serves Latch's routes (its middleware),
+ * provides the `Latch` instance (`@Inject(LATCH)`), `SessionGuard`, and registers the exception
+ * filter that answers Latch's errors and the interceptor that binds each request.
+ */
+@Global()
+@Module({})
+export class LatchModule implements NestModule {
+  static forRoot(config: LatchConfig | Latch): DynamicModule {
+    const latch = config instanceof Latch ? config : new Latch(config);
+    return {
+      module: LatchModule,
+      providers: [{ provide: LATCH, useValue: latch }, ...shared],
+      exports: [LATCH, SessionGuard],
+    };
+  }
+
+  static forRootAsync(options: LatchModuleAsyncOptions): DynamicModule {
+    return {
+      module: LatchModule,
+      imports: options.imports ?? [],
+      providers: [
+        {
+          provide: LATCH,
+          inject: options.inject ?? [],
+          useFactory: async (...args: never[]) => {
+            const config = await options.useFactory(...args);
+            return config instanceof Latch ? config : new Latch(config);
+          },
+        },
+        ...shared,
+      ],
+      exports: [LATCH, SessionGuard],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(LatchMiddleware).forRoutes("{*path}");
+  }
+}

@@ -1,0 +1,61 @@
+import {
+  type AccessTokenPayload,
+  type ClaimValidationError,
+  type GetSessionOptions,
+  type InvalidClaimError,
+  isLatchError,
+} from "@latch/core";
+import { WebRequest, WebResponse } from "@latch/core/web";
+// ".js": next has no exports map, so Node resolves ESM subpaths only by file name.
+import { headers } from "next/headers.js";
+import { type AdapterOptions, resolveLatch } from "./request";
+
+/** What a server component or server action learns about the session (plain data: safe to pass to client components). */
+export type SSRSessionResult =
+  | { status: "OK"; userId: string; tenantId: string; sessionHandle: string; accessTokenPayload: AccessTokenPayload }
+  /** No session tokens at all (or no longer valid ones): show the signed-out page. */
+  | { status: "NO_SESSION" }
+  /**
+   * The access token expired (or needs the client's help): a server component cannot set cookies,
+   * so let the browser refresh (Latch's or SuperTokens' client SDK does it on the next call, or
+   * render a client component that calls `POST /auth/session/refresh` and reloads).
+   */
+  | { status: "TRY_REFRESH" }
+  | { status: "INVALID_CLAIM"; claimValidationErrors: ClaimValidationError[] };
+
+/**
+ * The session of the request being rendered, for server components and server actions. Reads the
+ * request's cookies and Authorization header through `next/headers` and verifies the access token
+ * locally (no database call unless `checkDatabase` is set). Never throws for session errors: the
+ * page decides what to render.
+ */
+export async function getSSRSession(options: Omit<GetSessionOptions, "sessionRequired"> & AdapterOptions = {}): Promise<SSRSessionResult> {
+  const { latch: _instance, ...sessionOptions } = options;
+  const latch = await resolveLatch(options);
+  // A GET: pages are not CSRF-checked (server actions are POSTs that Next.js checks by Origin).
+  const request = new WebRequest(new Request("http://localhost/", { headers: await headers() }));
+  try {
+    const session = await latch.getSession(request, new WebResponse(), { antiCsrfCheck: false, ...sessionOptions, sessionRequired: false });
+    if (!session) return { status: "NO_SESSION" };
+    return {
+      status: "OK",
+      userId: session.getUserId(),
+      tenantId: session.getTenantId(),
+      sessionHandle: session.getHandle(),
+      accessTokenPayload: session.getAccessTokenPayload(),
+    };
+  } catch (error) {
+    if (!isLatchError(error)) throw error;
+    switch (error.code) {
+      case "TRY_REFRESH_TOKEN":
+        return { status: "TRY_REFRESH" };
+      case "UNAUTHORISED":
+      case "TOKEN_THEFT_DETECTED":
+        return { status: "NO_SESSION" };
+      case "INVALID_CLAIMS":
+        return { status: "INVALID_CLAIM", claimValidationErrors: (error as InvalidClaimError).claimValidationErrors };
+      default:
+        throw error;
+    }
+  }
+}

@@ -1,0 +1,395 @@
+import type {
+  JSONObject,
+  RotateRefreshTokenInput,
+  SessionRecord,
+  SessionStore,
+  SigningAlgorithm,
+  SigningKeyRecord,
+  UserSessionsQuery,
+} from "@latch/core";
+import { isLatchError, StoreError, StoreUnavailableError } from "@latch/core";
+import { DatabaseError, Pool, type PoolConfig, type QueryResultRow } from "pg";
+
+export interface PostgresStoreOptions {
+  /** The app's `pg.Pool`. Latch runs its queries on it and never ends it. */
+  pool?: Pool;
+  /** Or a connection string (`postgres://user:password@host:5432/db`): Latch opens a pool of its own and ends it on `close()`. */
+  connectionString?: string;
+  /** More settings for the pool Latch opens (ignored with `pool`). `connectionTimeoutMillis` defaults to 5000 here. */
+  poolConfig?: PoolConfig;
+  /** Prefix of every table Latch creates (default `latch_`): `latch_sessions`, `latch_signing_keys`, `latch_schema_version`. */
+  tablePrefix?: string;
+  /** Expired sessions are deleted in the background of a `createSession` at most this often, in ms (default 60 000; 0 turns it off). */
+  cleanupIntervalMs?: number;
+}
+
+interface SessionRow {
+  session_handle: string;
+  user_id: string;
+  recipe_user_id: string;
+  tenant_id: string;
+  session_data: string;
+  access_token_payload: string;
+  refresh_token_hash2: string;
+  parent_refresh_token_hash2: string | null;
+  // bigint columns arrive as strings: pg does not guess that they fit a JS number.
+  refresh_token_rotated_at: string | null;
+  refresh_token_rotation_key: string;
+  expires_at: string;
+  created_at: string;
+}
+
+interface SigningKeyRow {
+  kid: string;
+  algorithm: string;
+  private_jwk: string;
+  public_jwk: string;
+  created_at: string;
+}
+
+const TABLE_PREFIX = /^[a-z_][a-z0-9_]{0,32}$/;
+
+/**
+ * Schema versions in order; version N is `migrations(p)[N - 1]`. Never edit one that has shipped: append.
+ * JSON is kept as `text`, not `jsonb`: jsonb reorders keys and rejects `\u0000`, and Latch never
+ * queries inside it, so text round-trips exactly for free.
+ */
+function migrations(p: string): string[][] {
+  return [
+    [
+      `CREATE TABLE ${p}sessions (
+        session_handle text NOT NULL PRIMARY KEY,
+        user_id text NOT NULL,
+        recipe_user_id text NOT NULL,
+        tenant_id text NOT NULL,
+        session_data text NOT NULL,
+        access_token_payload text NOT NULL,
+        refresh_token_hash2 text NOT NULL,
+        parent_refresh_token_hash2 text,
+        refresh_token_rotated_at bigint,
+        refresh_token_rotation_key text NOT NULL,
+        expires_at bigint NOT NULL,
+        created_at bigint NOT NULL
+      )`,
+      `CREATE INDEX ${p}sessions_user_tenant ON ${p}sessions (user_id, tenant_id)`,
+      `CREATE INDEX ${p}sessions_expires_at ON ${p}sessions (expires_at)`,
+      `CREATE TABLE ${p}signing_keys (
+        kid text NOT NULL PRIMARY KEY,
+        algorithm text NOT NULL,
+        private_jwk text NOT NULL,
+        public_jwk text NOT NULL,
+        created_at bigint NOT NULL
+      )`,
+    ],
+  ];
+}
+
+/** Node socket errors that mean the server cannot be reached. */
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+]);
+/**
+ * SQLSTATEs that mean "unavailable": 08 connection exceptions, 53 insufficient resources (too many
+ * connections), 57P01-57P05 the server shutting down or terminating the backend, 57014 a query
+ * cancelled by a timeout, 58 system errors.
+ */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P0|57014|58)/;
+/** What pg throws without a code when its connection or pool is gone. */
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client was closed|Client has encountered a connection error|Cannot use a pool after calling end/i;
+
+/**
+ * Sessions and signing keys in PostgreSQL (node-postgres). Tables are created by `migrate()`, which
+ * also runs by itself before the first query; a version table and an advisory lock let several app
+ * instances start at once. The refresh-token rotation is one `UPDATE ... WHERE` (compare and set).
+ */
+export class PostgresStore implements SessionStore {
+  readonly name = "postgres";
+  readonly #pool: Pool;
+  readonly #ownsPool: boolean;
+  readonly #p: string;
+  readonly #cleanupIntervalMs: number;
+  #migration: Promise<void> | undefined;
+  #lastCleanup = Number.NEGATIVE_INFINITY;
+  #closed = false;
+
+  constructor(options: PostgresStoreOptions) {
+    const prefix = options.tablePrefix ?? "latch_";
+    if (!TABLE_PREFIX.test(prefix)) {
+      throw new StoreError(
+        "postgres",
+        `tablePrefix must match ${TABLE_PREFIX} (lower-case letters, digits, '_'), got ${JSON.stringify(prefix)}`,
+      );
+    }
+    if (options.pool) {
+      this.#pool = options.pool;
+      this.#ownsPool = false;
+    } else if (options.connectionString || options.poolConfig) {
+      this.#pool = new Pool({ connectionTimeoutMillis: 5_000, ...options.poolConfig, connectionString: options.connectionString });
+      this.#ownsPool = true;
+      // An idle connection the server drops emits "error" on the pool; unheard, it would crash the
+      // process. The next query gets a fresh connection (or a StoreUnavailableError), so nothing is lost.
+      this.#pool.on("error", () => {});
+    } else {
+      throw new StoreError("postgres", "pass either `pool` or `connectionString`");
+    }
+    this.#p = prefix;
+    this.#cleanupIntervalMs = options.cleanupIntervalMs ?? 60_000;
+  }
+
+  /** Creates or upgrades the tables. Runs by itself before the first query; call it at deploy time to fail early. */
+  async migrate(): Promise<void> {
+    if (this.#closed) throw new StoreUnavailableError(this.name, { cause: new Error("the store was closed") });
+    this.#migration ??= this.#runMigrations().catch((error: unknown) => {
+      // Retried on the next call: the database may just have been unreachable.
+      this.#migration = undefined;
+      throw this.#translate(error);
+    });
+    return this.#migration;
+  }
+
+  async createSession(record: SessionRecord): Promise<void> {
+    this.#cleanUpIfDue();
+    try {
+      await this.#query(
+        "insert",
+        `INSERT INTO ${this.#p}sessions (session_handle, user_id, recipe_user_id, tenant_id, session_data, access_token_payload,
+          refresh_token_hash2, parent_refresh_token_hash2, refresh_token_rotated_at, refresh_token_rotation_key, expires_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [
+          record.sessionHandle,
+          record.userId,
+          record.recipeUserId,
+          record.tenantId,
+          JSON.stringify(record.sessionDataInDatabase),
+          JSON.stringify(record.accessTokenPayload),
+          record.refreshTokenHash2,
+          record.parentRefreshTokenHash2,
+          record.refreshTokenRotatedAt,
+          record.refreshTokenRotationKey,
+          record.expiresAt,
+          record.createdAt,
+        ],
+      );
+    } catch (error) {
+      if (error instanceof StoreError && sqlState(error.cause) === "23505") {
+        throw new StoreError(this.name, `a session with handle ${JSON.stringify(record.sessionHandle)} exists`, { cause: error.cause });
+      }
+      throw error;
+    }
+  }
+
+  async getSession(sessionHandle: string): Promise<SessionRecord | undefined> {
+    const rows = await this.#query<SessionRow>("get", `SELECT * FROM ${this.#p}sessions WHERE session_handle = $1`, [sessionHandle]);
+    return rows[0] && fromRow(rows[0]);
+  }
+
+  async rotateRefreshToken(input: RotateRefreshTokenInput): Promise<boolean> {
+    // The expected hash is in the WHERE: under concurrent updates PostgreSQL re-checks it after
+    // waiting for the row lock, so exactly one of several rotations with one expected hash matches.
+    const rows = await this.#query(
+      "rotate",
+      `UPDATE ${this.#p}sessions SET parent_refresh_token_hash2 = refresh_token_hash2, refresh_token_hash2 = $1,
+        refresh_token_rotated_at = $2, expires_at = $3 WHERE session_handle = $4 AND refresh_token_hash2 = $5 RETURNING 1 AS rotated`,
+      [input.newRefreshTokenHash2, input.rotatedAt, input.newExpiresAt, input.sessionHandle, input.expectedRefreshTokenHash2],
+    );
+    return rows.length === 1;
+  }
+
+  async updateSessionData(sessionHandle: string, data: JSONObject): Promise<boolean> {
+    const rows = await this.#query(
+      "update_data",
+      `UPDATE ${this.#p}sessions SET session_data = $1 WHERE session_handle = $2 RETURNING 1 AS updated`,
+      [JSON.stringify(data), sessionHandle],
+    );
+    return rows.length === 1;
+  }
+
+  async updateAccessTokenPayload(sessionHandle: string, payload: JSONObject): Promise<boolean> {
+    const rows = await this.#query(
+      "update_payload",
+      `UPDATE ${this.#p}sessions SET access_token_payload = $1 WHERE session_handle = $2 RETURNING 1 AS updated`,
+      [JSON.stringify(payload), sessionHandle],
+    );
+    return rows.length === 1;
+  }
+
+  async revokeSessions(sessionHandles: readonly string[]): Promise<string[]> {
+    if (sessionHandles.length === 0) return [];
+    const rows = await this.#query<{ session_handle: string }>(
+      "revoke",
+      `DELETE FROM ${this.#p}sessions WHERE session_handle = ANY($1::text[]) RETURNING session_handle`,
+      [sessionHandles],
+    );
+    return rows.map((row) => row.session_handle);
+  }
+
+  async revokeSessionsForUser(query: UserSessionsQuery): Promise<string[]> {
+    const rows =
+      query.tenantId === undefined
+        ? await this.#query<{ session_handle: string }>(
+            "revoke_user",
+            `DELETE FROM ${this.#p}sessions WHERE user_id = $1 RETURNING session_handle`,
+            [query.userId],
+          )
+        : await this.#query<{ session_handle: string }>(
+            "revoke_user_tenant",
+            `DELETE FROM ${this.#p}sessions WHERE user_id = $1 AND tenant_id = $2 RETURNING session_handle`,
+            [query.userId, query.tenantId],
+          );
+    return rows.map((row) => row.session_handle);
+  }
+
+  async listSessionHandlesForUser(query: UserSessionsQuery, now: number): Promise<string[]> {
+    const rows =
+      query.tenantId === undefined
+        ? await this.#query<{ session_handle: string }>(
+            "list_user",
+            `SELECT session_handle FROM ${this.#p}sessions WHERE user_id = $1 AND expires_at > $2`,
+            [query.userId, now],
+          )
+        : await this.#query<{ session_handle: string }>(
+            "list_user_tenant",
+            `SELECT session_handle FROM ${this.#p}sessions WHERE user_id = $1 AND tenant_id = $2 AND expires_at > $3`,
+            [query.userId, query.tenantId, now],
+          );
+    return rows.map((row) => row.session_handle);
+  }
+
+  async deleteExpiredSessions(now: number): Promise<number> {
+    const rows = await this.#query<{ deleted: string }>(
+      "delete_expired",
+      `WITH deleted AS (DELETE FROM ${this.#p}sessions WHERE expires_at <= $1 RETURNING 1) SELECT count(*) AS deleted FROM deleted`,
+      [now],
+    );
+    return Number(rows[0]?.deleted ?? 0);
+  }
+
+  async getSigningKeys(): Promise<SigningKeyRecord[]> {
+    const rows = await this.#query<SigningKeyRow>("keys", `SELECT * FROM ${this.#p}signing_keys`, []);
+    return rows.map((row) => ({
+      kid: row.kid,
+      algorithm: row.algorithm as SigningAlgorithm,
+      privateJwk: row.private_jwk,
+      publicJwk: row.public_jwk,
+      createdAt: Number(row.created_at),
+    }));
+  }
+
+  async addSigningKey(key: SigningKeyRecord): Promise<void> {
+    await this.#query(
+      "add_key",
+      `INSERT INTO ${this.#p}signing_keys (kid, algorithm, private_jwk, public_jwk, created_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (kid) DO NOTHING`,
+      [key.kid, key.algorithm, key.privateJwk, key.publicJwk, key.createdAt],
+    );
+  }
+
+  async removeSigningKeys(kids: readonly string[]): Promise<void> {
+    if (kids.length === 0) return;
+    await this.#query("remove_keys", `DELETE FROM ${this.#p}signing_keys WHERE kid = ANY($1::text[])`, [kids]);
+  }
+
+  /** Ends the pool if Latch opened it (an app's `pool` stays open). Later calls reject with StoreUnavailableError. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#ownsPool) await this.#pool.end();
+  }
+
+  /**
+   * Deletes expired sessions in the background, at most once per interval: the request that triggers
+   * it does not wait for it, and a failure only means the next interval tries again.
+   */
+  #cleanUpIfDue(): void {
+    const now = Date.now();
+    if (this.#cleanupIntervalMs <= 0 || now - this.#lastCleanup < this.#cleanupIntervalMs) return;
+    this.#lastCleanup = now;
+    this.deleteExpiredSessions(now).catch(() => {});
+  }
+
+  async #runMigrations(): Promise<void> {
+    const p = this.#p;
+    const steps = migrations(p);
+    const client = await this.#pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      // One migrator per database and prefix at a time; the lock ends with the transaction.
+      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`latch-migrate:${p}`]);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${p}schema_version (version integer NOT NULL)`);
+      const result = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${p}schema_version`);
+      const current = result.rows[0]?.version ?? 0;
+      if (current > steps.length) {
+        throw new StoreError(this.name, `the database has schema version ${current}; this @latch/postgres knows up to ${steps.length}`);
+      }
+      for (let version = current + 1; version <= steps.length; version++) {
+        for (const sql of steps[version - 1] ?? []) await client.query(sql);
+        await client.query(`INSERT INTO ${p}schema_version (version) VALUES ($1)`, [version]);
+      }
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw error;
+    } finally {
+      // A connection whose ROLLBACK failed is not returned to the pool for reuse.
+      client.release(broken);
+    }
+  }
+
+  /**
+   * Runs one statement as a named prepared statement (parsed once per connection), after the
+   * migration, and turns driver errors into Latch's typed store errors.
+   */
+  async #query<R extends QueryResultRow = QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
+    await this.migrate();
+    try {
+      const result = await this.#pool.query<R>({ name: `latch_${this.#p}${name}`, text, values });
+      return result.rows;
+    } catch (error) {
+      throw this.#translate(error);
+    }
+  }
+
+  #translate(error: unknown): Error {
+    // Already typed (ours, or from a store call nested in this one): passed on as it is.
+    if (isLatchError(error)) return error;
+    const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";
+    const message = error instanceof Error ? error.message : String(error);
+    if (this.#closed || NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(sqlState(error) ?? "") || UNAVAILABLE_MESSAGE.test(message)) {
+      return new StoreUnavailableError(this.name, { cause: error });
+    }
+    return new StoreError(this.name, message, { cause: error });
+  }
+}
+
+/** The SQLSTATE of an error the server sent (not of a socket error, whose `code` is e.g. ECONNRESET). */
+function sqlState(error: unknown): string | undefined {
+  return error instanceof DatabaseError ? error.code : undefined;
+}
+
+function fromRow(row: SessionRow): SessionRecord {
+  return {
+    sessionHandle: row.session_handle,
+    userId: row.user_id,
+    recipeUserId: row.recipe_user_id,
+    tenantId: row.tenant_id,
+    sessionDataInDatabase: JSON.parse(row.session_data) as JSONObject,
+    accessTokenPayload: JSON.parse(row.access_token_payload) as JSONObject,
+    refreshTokenHash2: row.refresh_token_hash2,
+    parentRefreshTokenHash2: row.parent_refresh_token_hash2,
+    refreshTokenRotatedAt: row.refresh_token_rotated_at === null ? null : Number(row.refresh_token_rotated_at),
+    refreshTokenRotationKey: row.refresh_token_rotation_key,
+    expiresAt: Number(row.expires_at),
+    createdAt: Number(row.created_at),
+  };
+}

@@ -1,0 +1,364 @@
+import type { JSONObject, RotateRefreshTokenInput, SessionRecord, SessionStore, SigningKeyRecord, UserSessionsQuery } from "@latch/core";
+import { isLatchError, StoreError, StoreUnavailableError } from "@latch/core";
+import { type Cluster, Redis, type RedisOptions } from "ioredis";
+import { CREATE, DELETE_EXPIRED, LIST_USER, type LuaScript, REVOKE, REVOKE_USER, ROTATE, UPDATE_FIELD } from "./scripts";
+
+export interface RedisStoreOptions {
+  /** The app's ioredis client (`Redis` or `Cluster`). Latch never closes it. */
+  client?: Redis | Cluster;
+  /** Or a `redis://` / `rediss://` URL: Latch opens its own client and closes it on `close()`. */
+  url?: string;
+  /** More ioredis options for the client Latch opens (ignored with `client`). */
+  redisOptions?: RedisOptions;
+  /** Prefix of every key (default `latch:`): letters, digits and `:_.-` only. */
+  keyPrefix?: string;
+}
+
+const KEY_PREFIX = /^[A-Za-z0-9:_.-]{0,64}$/;
+
+/** Node socket errors and ioredis/Redis messages that mean "the server cannot be used right now". */
+const UNAVAILABLE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|Connection is closed|Stream isn't writeable|max retries|None of startup nodes|Failed to refresh slots|Cluster redirections|^(CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING|READONLY|BUSY|OOM|NOREPLICAS)\b/;
+
+/**
+ * `{` and `}` would end a hash tag early and `%` is the escape itself: escaped, every user id and
+ * handle gets a key of its own, and a user's keys all hash to one Cluster slot.
+ */
+function keyPart(value: string): string {
+  return value.replace(/[%{}]/g, (char) => `%${char.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+/**
+ * Sessions and signing keys in Redis (ioredis), Redis Cluster ready. Layout, with `P` the prefix:
+ * - `P{u:<userId>}:s:<handle>`: the session, a hash that expires (PEXPIREAT) with the session;
+ * - `P{u:<userId>}:idx`: the user's handles, a sorted set scored by expiry;
+ * - `P{h:<handle>}`: which user a handle belongs to, so a handle alone finds its session;
+ * - `P{keys}`: the signing keys, a hash kid -> JSON.
+ * A user's session and index share one hash tag, so every change to them is one Lua script (atomic,
+ * one slot). A new session claims its handle first (SET NX), then writes session and index: a failure
+ * in between leaves only a claim that leads nowhere and expires.
+ * Requires Redis 7 (PEXPIREAT ... GT).
+ */
+export class RedisStore implements SessionStore {
+  readonly name = "redis";
+  readonly #client: Redis | Cluster;
+  readonly #ownsClient: boolean;
+  readonly #p: string;
+  #closed = false;
+
+  constructor(options: RedisStoreOptions) {
+    const prefix = options.keyPrefix ?? "latch:";
+    if (!KEY_PREFIX.test(prefix)) throw new StoreError("redis", `keyPrefix must match ${KEY_PREFIX}, got ${JSON.stringify(prefix)}`);
+    this.#p = prefix;
+    if (options.client) {
+      this.#client = options.client;
+      this.#ownsClient = false;
+    } else if (options.url !== undefined || options.redisOptions) {
+      const settings: RedisOptions = {
+        // When the connection drops, fail the calls in flight and queued right away instead of holding
+        // them across reconnect attempts: the caller gets StoreUnavailableError (HTTP 503) fast, and the
+        // client keeps reconnecting for the next call. (With 1 or more, ioredis 6 plus the setting below
+        // can leave a call cut off mid-flight pending forever.)
+        maxRetriesPerRequest: 0,
+        // A command cut off mid-flight has an unknown outcome; re-sending it after a reconnect could
+        // apply it twice (a create would then look like a duplicate). Fail it instead.
+        autoResendUnfulfilledCommands: false,
+        connectTimeout: 5_000,
+        lazyConnect: true,
+        ...options.redisOptions,
+      };
+      this.#client = options.url === undefined ? new Redis(settings) : new Redis(options.url, settings);
+      this.#ownsClient = true;
+      // Connection errors surface as rejected calls; without a listener ioredis would also log each one.
+      this.#client.on("error", () => {});
+    } else {
+      throw new StoreError("redis", "pass either `client` or `url`");
+    }
+  }
+
+  async createSession(record: SessionRecord): Promise<void> {
+    await this.#run(async (client) => {
+      const claimed = await client.set(this.#handleKey(record.sessionHandle), record.userId, "PXAT", claimExpiry(record.expiresAt), "NX");
+      if (claimed === null) throw new StoreError(this.name, `a session with handle ${JSON.stringify(record.sessionHandle)} exists`);
+      const fields: string[] = [
+        "sessionHandle",
+        record.sessionHandle,
+        "userId",
+        record.userId,
+        "recipeUserId",
+        record.recipeUserId,
+        "tenantId",
+        record.tenantId,
+        "sessionDataInDatabase",
+        JSON.stringify(record.sessionDataInDatabase),
+        "accessTokenPayload",
+        JSON.stringify(record.accessTokenPayload),
+        "refreshTokenHash2",
+        record.refreshTokenHash2,
+        "refreshTokenRotationKey",
+        record.refreshTokenRotationKey,
+        "expiresAt",
+        String(record.expiresAt),
+        "createdAt",
+        String(record.createdAt),
+      ];
+      if (record.parentRefreshTokenHash2 !== null) fields.push("parentRefreshTokenHash2", record.parentRefreshTokenHash2);
+      if (record.refreshTokenRotatedAt !== null) fields.push("refreshTokenRotatedAt", String(record.refreshTokenRotatedAt));
+      const created = await this.#eval(
+        CREATE,
+        [this.#sessionKey(record.userId, record.sessionHandle), this.#indexKey(record.userId)],
+        [record.sessionHandle, String(Date.now()), String(record.expiresAt), ...fields],
+      );
+      // Only when a handle claim expired while its session lived on (clock trouble): still a duplicate.
+      if (created !== 1) throw new StoreError(this.name, `a session with handle ${JSON.stringify(record.sessionHandle)} exists`);
+    });
+  }
+
+  async getSession(sessionHandle: string): Promise<SessionRecord | undefined> {
+    return this.#run(async (client) => {
+      const userId = await client.get(this.#handleKey(sessionHandle));
+      if (userId === null) return undefined;
+      const hash = await client.hgetall(this.#sessionKey(userId, sessionHandle));
+      return hash.sessionHandle === undefined ? undefined : fromHash(hash);
+    });
+  }
+
+  async rotateRefreshToken(input: RotateRefreshTokenInput): Promise<boolean> {
+    return this.#run(async (client) => {
+      const handleKey = this.#handleKey(input.sessionHandle);
+      const userId = await client.get(handleKey);
+      if (userId === null) return false;
+      // Extend the claim first: should the rotation then fail, the claim merely outlives the session.
+      await client.pexpireat(handleKey, claimExpiry(input.newExpiresAt), "GT");
+      const rotated = await this.#eval(
+        ROTATE,
+        [this.#sessionKey(userId, input.sessionHandle), this.#indexKey(userId)],
+        [
+          input.expectedRefreshTokenHash2,
+          input.newRefreshTokenHash2,
+          String(input.rotatedAt),
+          String(input.newExpiresAt),
+          input.sessionHandle,
+        ],
+      );
+      return rotated === 1;
+    });
+  }
+
+  async updateSessionData(sessionHandle: string, data: JSONObject): Promise<boolean> {
+    return this.#updateField(sessionHandle, "sessionDataInDatabase", JSON.stringify(data));
+  }
+
+  async updateAccessTokenPayload(sessionHandle: string, payload: JSONObject): Promise<boolean> {
+    return this.#updateField(sessionHandle, "accessTokenPayload", JSON.stringify(payload));
+  }
+
+  async revokeSessions(sessionHandles: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(sessionHandles)];
+    if (unique.length === 0) return [];
+    return this.#run(async (client) => {
+      // One call per handle, all in flight at once: the handles live in different Cluster slots.
+      const revoked = await Promise.all(
+        unique.map(async (handle) => {
+          const handleKey = this.#handleKey(handle);
+          const userId = await client.get(handleKey);
+          if (userId === null) return undefined;
+          const deleted = await this.#eval(REVOKE, [this.#sessionKey(userId, handle), this.#indexKey(userId)], [handle]);
+          await client.del(handleKey);
+          return deleted === 1 ? handle : undefined;
+        }),
+      );
+      return revoked.filter((handle): handle is string => handle !== undefined);
+    });
+  }
+
+  async revokeSessionsForUser(query: UserSessionsQuery): Promise<string[]> {
+    return this.#run(async (client) => {
+      const revoked = await this.#eval(
+        REVOKE_USER,
+        [this.#indexKey(query.userId)],
+        [this.#sessionKeyPrefix(query.userId), query.tenantId === undefined ? "0" : "1", query.tenantId ?? ""],
+      );
+      const handles = stringArray(revoked);
+      await Promise.all(handles.map((handle) => client.del(this.#handleKey(handle))));
+      return handles;
+    });
+  }
+
+  async listSessionHandlesForUser(query: UserSessionsQuery, now: number): Promise<string[]> {
+    return this.#run(async () => {
+      const handles = await this.#eval(
+        LIST_USER,
+        [this.#indexKey(query.userId)],
+        [this.#sessionKeyPrefix(query.userId), String(now), query.tenantId === undefined ? "0" : "1", query.tenantId ?? ""],
+      );
+      return stringArray(handles);
+    });
+  }
+
+  /** Walks every user index with SCAN (on every master of a Cluster): a maintenance call, not a hot path. */
+  async deleteExpiredSessions(now: number): Promise<number> {
+    return this.#run(async (client) => {
+      let deleted = 0;
+      for (const indexKey of await this.#indexKeys()) {
+        const sessionKeyPrefix = `${indexKey.slice(0, -"idx".length)}s:`;
+        const handles = stringArray(await this.#eval(DELETE_EXPIRED, [indexKey], [sessionKeyPrefix, String(now)]));
+        await Promise.all(handles.map((handle) => client.del(this.#handleKey(handle))));
+        deleted += handles.length;
+      }
+      return deleted;
+    });
+  }
+
+  async getSigningKeys(): Promise<SigningKeyRecord[]> {
+    return this.#run(async (client) => {
+      const hash = await client.hgetall(this.#keysKey());
+      return Object.values(hash).map((json) => JSON.parse(json) as SigningKeyRecord);
+    });
+  }
+
+  async addSigningKey(key: SigningKeyRecord): Promise<void> {
+    const record: SigningKeyRecord = {
+      kid: key.kid,
+      algorithm: key.algorithm,
+      privateJwk: key.privateJwk,
+      publicJwk: key.publicJwk,
+      createdAt: key.createdAt,
+    };
+    await this.#run((client) => client.hsetnx(this.#keysKey(), key.kid, JSON.stringify(record)));
+  }
+
+  async removeSigningKeys(kids: readonly string[]): Promise<void> {
+    if (kids.length === 0) return;
+    await this.#run((client) => client.hdel(this.#keysKey(), ...kids));
+  }
+
+  /** Closes the client if Latch opened it (an app's `client` stays open). Later calls reject with StoreUnavailableError. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (!this.#ownsClient) return;
+    const client = this.#client;
+    if (client.status === "ready") {
+      await client.quit().catch(() => client.disconnect());
+    } else {
+      client.disconnect();
+    }
+  }
+
+  #handleKey(handle: string): string {
+    return `${this.#p}{h:${keyPart(handle)}}`;
+  }
+
+  #userTag(userId: string): string {
+    return `${this.#p}{u:${keyPart(userId)}}`;
+  }
+
+  #indexKey(userId: string): string {
+    return `${this.#userTag(userId)}:idx`;
+  }
+
+  #sessionKeyPrefix(userId: string): string {
+    return `${this.#userTag(userId)}:s:`;
+  }
+
+  #sessionKey(userId: string, handle: string): string {
+    // After the hash tag, so the handle needs no escaping.
+    return this.#sessionKeyPrefix(userId) + handle;
+  }
+
+  #keysKey(): string {
+    return `${this.#p}{keys}`;
+  }
+
+  async #updateField(sessionHandle: string, field: string, value: string): Promise<boolean> {
+    return this.#run(async (client) => {
+      const userId = await client.get(this.#handleKey(sessionHandle));
+      if (userId === null) return false;
+      return (await this.#eval(UPDATE_FIELD, [this.#sessionKey(userId, sessionHandle)], [field, value])) === 1;
+    });
+  }
+
+  async #indexKeys(): Promise<string[]> {
+    const client = this.#client;
+    const nodes: Redis[] = client.isCluster ? (client as Cluster).nodes("master") : [client as Redis];
+    const pattern = `${this.#p}{u:*}:idx`;
+    const keys = new Set<string>();
+    for (const node of nodes) {
+      let cursor = "0";
+      do {
+        const [next, batch] = await node.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+        for (const key of batch) keys.add(key);
+        cursor = next;
+      } while (cursor !== "0");
+    }
+    return [...keys];
+  }
+
+  /** EVALSHA, falling back to EVAL the first time a server (or a restarted one) sees the script. */
+  async #eval(script: LuaScript, keys: string[], args: string[]): Promise<unknown> {
+    try {
+      return await this.#client.evalsha(script.sha1, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
+      return this.#client.eval(script.source, keys.length, ...keys, ...args);
+    }
+  }
+
+  async #run<T>(operation: (client: Redis | Cluster) => Promise<T>): Promise<T> {
+    if (this.#closed) throw new StoreUnavailableError(this.name, { cause: new Error("the store was closed") });
+    try {
+      return await operation(this.#client);
+    } catch (error) {
+      throw this.#translate(error);
+    }
+  }
+
+  #translate(error: unknown): Error {
+    // Already typed (ours, or from a store call nested in this one): passed on as it is.
+    if (isLatchError(error)) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";
+    const name = error instanceof Error ? error.name : "";
+    if (this.#closed || name === "MaxRetriesPerRequestError" || UNAVAILABLE.test(message) || UNAVAILABLE.test(code)) {
+      return new StoreUnavailableError(this.name, { cause: error });
+    }
+    return new StoreError(this.name, message, { cause: error });
+  }
+}
+
+/**
+ * A handle's claim must never expire before its session. A session created already expired keeps
+ * its claim for a second, so a duplicate create right after it is still refused.
+ */
+function claimExpiry(expiresAt: number): number {
+  return Math.max(expiresAt, Date.now() + 1_000);
+}
+
+function stringArray(value: unknown): string[] {
+  if (!Array.isArray(value)) throw new Error(`unexpected reply from a Latch script: ${JSON.stringify(value)}`);
+  return value.map(String);
+}
+
+function fromHash(hash: Record<string, string>): SessionRecord {
+  const field = (name: string): string => {
+    const value = hash[name];
+    if (value === undefined) throw new Error(`session hash without ${name}`);
+    return value;
+  };
+  const rotatedAt = hash.refreshTokenRotatedAt;
+  return {
+    sessionHandle: field("sessionHandle"),
+    userId: field("userId"),
+    recipeUserId: field("recipeUserId"),
+    tenantId: field("tenantId"),
+    sessionDataInDatabase: JSON.parse(field("sessionDataInDatabase")) as JSONObject,
+    accessTokenPayload: JSON.parse(field("accessTokenPayload")) as JSONObject,
+    refreshTokenHash2: field("refreshTokenHash2"),
+    parentRefreshTokenHash2: hash.parentRefreshTokenHash2 ?? null,
+    refreshTokenRotatedAt: rotatedAt === undefined ? null : Number(rotatedAt),
+    refreshTokenRotationKey: field("refreshTokenRotationKey"),
+    expiresAt: Number(field("expiresAt")),
+    createdAt: Number(field("createdAt")),
+  };
+}

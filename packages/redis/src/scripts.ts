@@ -1,0 +1,90 @@
+import { createHash } from "node:crypto";
+
+/** A Lua script run with EVALSHA (sent in full only when the server does not have it yet). */
+export interface LuaScript {
+  readonly source: string;
+  readonly sha1: string;
+}
+
+function lua(source: string): LuaScript {
+  return { source, sha1: createHash("sha1").update(source).digest("hex") };
+}
+
+// Every script touches only keys of one user (one hash tag, so one Cluster slot); session keys are
+// built from ARGV ("<user tag>:s:" .. handle) because a user's handles are only known inside the script.
+
+/**
+ * KEYS: session, user index. ARGV: handle, now, expiresAt, then the hash's field/value pairs.
+ * Returns 0 when the session exists. Also drops index entries that expired (their hashes are gone by TTL).
+ */
+export const CREATE = lua(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', KEYS[2], last[2])
+return 1
+`);
+
+/** KEYS: session, user index. ARGV: expected hash, new hash, rotatedAt, newExpiresAt, handle. Compare-and-set. */
+export const ROTATE = lua(`
+local current = redis.call('HGET', KEYS[1], 'refreshTokenHash2')
+if current ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'parentRefreshTokenHash2', current, 'refreshTokenHash2', ARGV[2],
+  'refreshTokenRotatedAt', ARGV[3], 'expiresAt', ARGV[4])
+redis.call('PEXPIREAT', KEYS[1], ARGV[4])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', KEYS[2], last[2])
+return 1
+`);
+
+/** KEYS: session. ARGV: field, value. Sets the field only on an existing session. */
+export const UPDATE_FIELD = lua(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`);
+
+/** KEYS: session, user index. ARGV: handle. Returns 1 when the session existed. */
+export const REVOKE = lua(`
+local deleted = redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return deleted
+`);
+
+/** KEYS: user index. ARGV: session key prefix, "1" to filter by tenant, tenant. Returns the deleted handles. */
+export const REVOKE_USER = lua(`
+local revoked = {}
+for _, handle in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local key = ARGV[1] .. handle
+  local tenant = redis.call('HGET', key, 'tenantId')
+  if ARGV[2] ~= '1' or not tenant or tenant == ARGV[3] then
+    if redis.call('DEL', key) == 1 then revoked[#revoked + 1] = handle end
+    redis.call('ZREM', KEYS[1], handle)
+  end
+end
+return revoked
+`);
+
+/** KEYS: user index. ARGV: session key prefix, now, "1" to filter by tenant, tenant. Live handles. */
+export const LIST_USER = lua(`
+local handles = {}
+for _, handle in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[2], '+inf')) do
+  local tenant = redis.call('HGET', ARGV[1] .. handle, 'tenantId')
+  if tenant and (ARGV[3] ~= '1' or tenant == ARGV[4]) then handles[#handles + 1] = handle end
+end
+return handles
+`);
+
+/** KEYS: user index. ARGV: session key prefix, now. Deletes sessions with expiresAt <= now; returns their handles. */
+export const DELETE_EXPIRED = lua(`
+local deleted = {}
+for _, handle in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])) do
+  if redis.call('DEL', ARGV[1] .. handle) == 1 then deleted[#deleted + 1] = handle end
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+return deleted
+`);

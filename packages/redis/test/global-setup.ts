@@ -1,0 +1,4 @@
+import { serviceGlobalSetup } from "@latch/testing/store";
+import { probe } from "./service";
+
+export default serviceGlobalSetup("Redis", probe);

@@ -1,0 +1,393 @@
+import type {
+  JSONObject,
+  RotateRefreshTokenInput,
+  SessionRecord,
+  SessionStore,
+  SigningAlgorithm,
+  SigningKeyRecord,
+  UserSessionsQuery,
+} from "@latch/core";
+import { isLatchError, StoreError, StoreUnavailableError } from "@latch/core";
+import Database from "better-sqlite3";
+
+export interface SqliteStoreOptions {
+  /** The database file, created when missing. Default `./latch.db`; `:memory:` for a throwaway database. */
+  path?: string;
+  /**
+   * An open better-sqlite3 database of the app's, used instead of `path`. Latch leaves its pragmas
+   * (journal mode, busy timeout) to the app and never closes it.
+   */
+  database?: Database.Database;
+  /** Prefix of every table Latch creates (default `latch_`): `latch_sessions`, `latch_signing_keys`, `latch_schema_version`. */
+  tablePrefix?: string;
+  /** How long a write waits for another connection's lock before failing, in ms (default 5000). Files Latch opens only. */
+  busyTimeoutMs?: number;
+  /** Expired sessions are deleted on `createSession` at most this often, in ms (default 60 000; 0 turns it off). */
+  cleanupIntervalMs?: number;
+}
+
+interface SessionRow {
+  session_handle: string;
+  user_id: string;
+  recipe_user_id: string;
+  tenant_id: string;
+  session_data: string;
+  access_token_payload: string;
+  refresh_token_hash2: string;
+  parent_refresh_token_hash2: string | null;
+  refresh_token_rotated_at: number | null;
+  refresh_token_rotation_key: string;
+  expires_at: number;
+  created_at: number;
+}
+
+interface SigningKeyRow {
+  kid: string;
+  algorithm: string;
+  private_jwk: string;
+  public_jwk: string;
+  created_at: number;
+}
+
+const TABLE_PREFIX = /^[A-Za-z_][A-Za-z0-9_]{0,32}$/;
+
+/** Schema versions in order; version N is `MIGRATIONS[N - 1]`. Never edit one that has shipped: append. */
+function migrations(p: string): string[][] {
+  return [
+    [
+      `CREATE TABLE ${p}sessions (
+        session_handle TEXT NOT NULL PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        recipe_user_id TEXT NOT NULL,
+        tenant_id TEXT NOT NULL,
+        session_data TEXT NOT NULL,
+        access_token_payload TEXT NOT NULL,
+        refresh_token_hash2 TEXT NOT NULL,
+        parent_refresh_token_hash2 TEXT,
+        refresh_token_rotated_at INTEGER,
+        refresh_token_rotation_key TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT`,
+      `CREATE INDEX ${p}sessions_user_tenant ON ${p}sessions (user_id, tenant_id)`,
+      `CREATE INDEX ${p}sessions_expires_at ON ${p}sessions (expires_at)`,
+      `CREATE TABLE ${p}signing_keys (
+        kid TEXT NOT NULL PRIMARY KEY,
+        algorithm TEXT NOT NULL,
+        private_jwk TEXT NOT NULL,
+        public_jwk TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT`,
+    ],
+  ];
+}
+
+/** SQLite result codes that mean "the database cannot be used right now", not "this call was wrong". */
+const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB|IOERR|FULL|READONLY|PROTOCOL|NOMEM|PERM|AUTH)/;
+
+function prepareStatements(db: Database.Database, p: string) {
+  return {
+    insert: db.prepare<[SessionRow]>(
+      `INSERT INTO ${p}sessions (session_handle, user_id, recipe_user_id, tenant_id, session_data, access_token_payload,
+        refresh_token_hash2, parent_refresh_token_hash2, refresh_token_rotated_at, refresh_token_rotation_key, expires_at, created_at)
+       VALUES (@session_handle, @user_id, @recipe_user_id, @tenant_id, @session_data, @access_token_payload,
+        @refresh_token_hash2, @parent_refresh_token_hash2, @refresh_token_rotated_at, @refresh_token_rotation_key, @expires_at, @created_at)`,
+    ),
+    get: db.prepare<[string], SessionRow>(`SELECT * FROM ${p}sessions WHERE session_handle = ?`),
+    rotate: db.prepare<[string, number, number, string, string]>(
+      `UPDATE ${p}sessions SET parent_refresh_token_hash2 = refresh_token_hash2, refresh_token_hash2 = ?,
+        refresh_token_rotated_at = ?, expires_at = ? WHERE session_handle = ? AND refresh_token_hash2 = ?`,
+    ),
+    updateData: db.prepare<[string, string]>(`UPDATE ${p}sessions SET session_data = ? WHERE session_handle = ?`),
+    updatePayload: db.prepare<[string, string]>(`UPDATE ${p}sessions SET access_token_payload = ? WHERE session_handle = ?`),
+    // json_each takes the whole list as one parameter, so one prepared statement serves any count.
+    revoke: db.prepare<[string], { session_handle: string }>(
+      `DELETE FROM ${p}sessions WHERE session_handle IN (SELECT value FROM json_each(?)) RETURNING session_handle`,
+    ),
+    revokeUser: db.prepare<[string], { session_handle: string }>(`DELETE FROM ${p}sessions WHERE user_id = ? RETURNING session_handle`),
+    revokeUserTenant: db.prepare<[string, string], { session_handle: string }>(
+      `DELETE FROM ${p}sessions WHERE user_id = ? AND tenant_id = ? RETURNING session_handle`,
+    ),
+    listUser: db.prepare<[string, number], { session_handle: string }>(
+      `SELECT session_handle FROM ${p}sessions WHERE user_id = ? AND expires_at > ?`,
+    ),
+    listUserTenant: db.prepare<[string, string, number], { session_handle: string }>(
+      `SELECT session_handle FROM ${p}sessions WHERE user_id = ? AND tenant_id = ? AND expires_at > ?`,
+    ),
+    deleteExpired: db.prepare<[number]>(`DELETE FROM ${p}sessions WHERE expires_at <= ?`),
+    keys: db.prepare<[], SigningKeyRow>(`SELECT * FROM ${p}signing_keys`),
+    addKey: db.prepare<[SigningKeyRow]>(
+      `INSERT INTO ${p}signing_keys (kid, algorithm, private_jwk, public_jwk, created_at)
+       VALUES (@kid, @algorithm, @private_jwk, @public_jwk, @created_at) ON CONFLICT (kid) DO NOTHING`,
+    ),
+    removeKeys: db.prepare<[string]>(`DELETE FROM ${p}signing_keys WHERE kid IN (SELECT value FROM json_each(?))`),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+/**
+ * Sessions and signing keys in a SQLite file (better-sqlite3): the embedded default, nothing to run.
+ * The file is opened and its schema created on first use; the store deletes expired sessions by
+ * itself, lazily on `createSession`, so it needs no timer (nothing keeps the process alive).
+ */
+export class SqliteStore implements SessionStore {
+  readonly name = "sqlite";
+  readonly #path: string;
+  readonly #appDatabase: Database.Database | undefined;
+  readonly #prefix: string;
+  readonly #busyTimeoutMs: number;
+  readonly #cleanupIntervalMs: number;
+  #db: Database.Database | undefined;
+  #statements: Statements | undefined;
+  #lastCleanup = Number.NEGATIVE_INFINITY;
+  #closed = false;
+
+  constructor(options: SqliteStoreOptions = {}) {
+    const prefix = options.tablePrefix ?? "latch_";
+    if (!TABLE_PREFIX.test(prefix)) {
+      throw new StoreError("sqlite", `tablePrefix must match ${TABLE_PREFIX} (letters, digits, '_'), got ${JSON.stringify(prefix)}`);
+    }
+    this.#path = options.path ?? "./latch.db";
+    this.#appDatabase = options.database;
+    this.#prefix = prefix;
+    this.#busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
+    this.#cleanupIntervalMs = options.cleanupIntervalMs ?? 60_000;
+  }
+
+  async createSession(record: SessionRecord): Promise<void> {
+    this.#run(() => {
+      const statements = this.#ready();
+      const now = Date.now();
+      if (this.#cleanupIntervalMs > 0 && now - this.#lastCleanup >= this.#cleanupIntervalMs) {
+        this.#lastCleanup = now;
+        try {
+          statements.deleteExpired.run(now);
+        } catch {
+          // Housekeeping must not fail the session being created; the next interval tries again.
+        }
+      }
+      try {
+        statements.insert.run(toRow(record));
+      } catch (error) {
+        if (sqliteCode(error) === "SQLITE_CONSTRAINT_PRIMARYKEY") {
+          throw new StoreError(this.name, `a session with handle ${JSON.stringify(record.sessionHandle)} exists`, { cause: error });
+        }
+        throw error;
+      }
+    });
+  }
+
+  async getSession(sessionHandle: string): Promise<SessionRecord | undefined> {
+    return this.#run(() => {
+      const row = this.#ready().get.get(sessionHandle);
+      return row && fromRow(row);
+    });
+  }
+
+  async rotateRefreshToken(input: RotateRefreshTokenInput): Promise<boolean> {
+    // One UPDATE with the expected hash in its WHERE: the compare and the set are one atomic step.
+    return this.#run(
+      () =>
+        this.#ready().rotate.run(
+          input.newRefreshTokenHash2,
+          input.rotatedAt,
+          input.newExpiresAt,
+          input.sessionHandle,
+          input.expectedRefreshTokenHash2,
+        ).changes === 1,
+    );
+  }
+
+  async updateSessionData(sessionHandle: string, data: JSONObject): Promise<boolean> {
+    return this.#run(() => this.#ready().updateData.run(JSON.stringify(data), sessionHandle).changes === 1);
+  }
+
+  async updateAccessTokenPayload(sessionHandle: string, payload: JSONObject): Promise<boolean> {
+    return this.#run(() => this.#ready().updatePayload.run(JSON.stringify(payload), sessionHandle).changes === 1);
+  }
+
+  async revokeSessions(sessionHandles: readonly string[]): Promise<string[]> {
+    if (sessionHandles.length === 0) return [];
+    return this.#run(() => handles(this.#ready().revoke.all(JSON.stringify(sessionHandles))));
+  }
+
+  async revokeSessionsForUser(query: UserSessionsQuery): Promise<string[]> {
+    return this.#run(() => {
+      const statements = this.#ready();
+      return handles(
+        query.tenantId === undefined
+          ? statements.revokeUser.all(query.userId)
+          : statements.revokeUserTenant.all(query.userId, query.tenantId),
+      );
+    });
+  }
+
+  async listSessionHandlesForUser(query: UserSessionsQuery, now: number): Promise<string[]> {
+    return this.#run(() => {
+      const statements = this.#ready();
+      return handles(
+        query.tenantId === undefined
+          ? statements.listUser.all(query.userId, now)
+          : statements.listUserTenant.all(query.userId, query.tenantId, now),
+      );
+    });
+  }
+
+  async deleteExpiredSessions(now: number): Promise<number> {
+    return this.#run(() => this.#ready().deleteExpired.run(now).changes);
+  }
+
+  async getSigningKeys(): Promise<SigningKeyRecord[]> {
+    return this.#run(() =>
+      this.#ready()
+        .keys.all()
+        .map((row) => ({
+          kid: row.kid,
+          algorithm: row.algorithm as SigningAlgorithm,
+          privateJwk: row.private_jwk,
+          publicJwk: row.public_jwk,
+          createdAt: row.created_at,
+        })),
+    );
+  }
+
+  async addSigningKey(key: SigningKeyRecord): Promise<void> {
+    this.#run(() => {
+      this.#ready().addKey.run({
+        kid: key.kid,
+        algorithm: key.algorithm,
+        private_jwk: key.privateJwk,
+        public_jwk: key.publicJwk,
+        created_at: key.createdAt,
+      });
+    });
+  }
+
+  async removeSigningKeys(kids: readonly string[]): Promise<void> {
+    if (kids.length === 0) return;
+    this.#run(() => {
+      this.#ready().removeKeys.run(JSON.stringify(kids));
+    });
+  }
+
+  /** Closes the file if the store opened it (an app's `database` stays open). Later calls reject with StoreUnavailableError. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#statements = undefined;
+    const db = this.#db;
+    this.#db = undefined;
+    if (db && db !== this.#appDatabase && db.open) db.close();
+  }
+
+  /** Opens the database and brings its schema up to date the first time it is needed. */
+  #ready(): Statements {
+    if (this.#closed) throw new StoreUnavailableError(this.name, { cause: new Error("the store was closed") });
+    if (this.#statements) return this.#statements;
+    let db = this.#appDatabase;
+    if (!db) {
+      try {
+        db = new Database(this.#path, { timeout: this.#busyTimeoutMs });
+      } catch (error) {
+        // e.g. the directory does not exist or is not writable (better-sqlite3 throws a TypeError for some).
+        throw new StoreUnavailableError(this.name, { cause: error });
+      }
+      try {
+        // WAL lets readers work while one writer commits; NORMAL sync is durable enough under WAL.
+        db.pragma("journal_mode = WAL");
+        db.pragma("synchronous = NORMAL");
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+    }
+    try {
+      this.#migrate(db);
+      this.#statements = prepareStatements(db, this.#prefix);
+    } catch (error) {
+      if (db !== this.#appDatabase) db.close();
+      throw error;
+    }
+    this.#db = db;
+    return this.#statements;
+  }
+
+  #migrate(db: Database.Database): void {
+    const p = this.#prefix;
+    const steps = migrations(p);
+    // IMMEDIATE takes the write lock first, so two processes opening one new file migrate one after the other.
+    db.transaction(() => {
+      db.exec(`CREATE TABLE IF NOT EXISTS ${p}schema_version (version INTEGER NOT NULL) STRICT`);
+      const row = db.prepare<[], { version: number }>(`SELECT max(version) AS version FROM ${p}schema_version`).get();
+      const current = row?.version ?? 0;
+      if (current > steps.length) {
+        throw new StoreError(this.name, `the database has schema version ${current}; this @latch/sqlite knows up to ${steps.length}`);
+      }
+      for (let version = current + 1; version <= steps.length; version++) {
+        for (const sql of steps[version - 1] ?? []) db.exec(sql);
+        db.prepare(`INSERT INTO ${p}schema_version (version) VALUES (?)`).run(version);
+      }
+    }).immediate();
+  }
+
+  /** Runs a driver call and turns what it throws into Latch's typed store errors. */
+  #run<T>(operation: () => T): T {
+    try {
+      return operation();
+    } catch (error) {
+      throw this.#translate(error);
+    }
+  }
+
+  #translate(error: unknown): Error {
+    // Already typed (ours, or from a store call nested in this one): passed on as it is.
+    if (isLatchError(error)) return error;
+    const code = sqliteCode(error);
+    // better-sqlite3 throws a TypeError once its connection is closed (by the app, for a `database` it passed).
+    const closed = error instanceof TypeError && /database connection is not open/i.test(error.message);
+    if (closed || (code !== undefined && UNAVAILABLE_CODES.test(code))) return new StoreUnavailableError(this.name, { cause: error });
+    return new StoreError(this.name, error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}
+
+function sqliteCode(error: unknown): string | undefined {
+  return error instanceof Database.SqliteError ? error.code : undefined;
+}
+
+function handles(rows: Array<{ session_handle: string }>): string[] {
+  return rows.map((row) => row.session_handle);
+}
+
+function toRow(record: SessionRecord): SessionRow {
+  return {
+    session_handle: record.sessionHandle,
+    user_id: record.userId,
+    recipe_user_id: record.recipeUserId,
+    tenant_id: record.tenantId,
+    session_data: JSON.stringify(record.sessionDataInDatabase),
+    access_token_payload: JSON.stringify(record.accessTokenPayload),
+    refresh_token_hash2: record.refreshTokenHash2,
+    parent_refresh_token_hash2: record.parentRefreshTokenHash2,
+    refresh_token_rotated_at: record.refreshTokenRotatedAt,
+    refresh_token_rotation_key: record.refreshTokenRotationKey,
+    expires_at: record.expiresAt,
+    created_at: record.createdAt,
+  };
+}
+
+function fromRow(row: SessionRow): SessionRecord {
+  return {
+    sessionHandle: row.session_handle,
+    userId: row.user_id,
+    recipeUserId: row.recipe_user_id,
+    tenantId: row.tenant_id,
+    sessionDataInDatabase: JSON.parse(row.session_data) as JSONObject,
+    accessTokenPayload: JSON.parse(row.access_token_payload) as JSONObject,
+    refreshTokenHash2: row.refresh_token_hash2,
+    parentRefreshTokenHash2: row.parent_refresh_token_hash2,
+    refreshTokenRotatedAt: row.refresh_token_rotated_at,
+    refreshTokenRotationKey: row.refresh_token_rotation_key,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+  };
+}

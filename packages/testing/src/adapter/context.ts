@@ -1,0 +1,79 @@
+import { randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FaultProxy as OutageProxy } from "../store/faults";
+import { freePort, type RunningApp } from "./app-process";
+import { HttpClient, type Reply } from "./http-client";
+
+/** How the suite starts an adapter's example app. */
+export interface AdapterHarness {
+  /** e.g. "express" */
+  name: string;
+  /** Starts the example app with these variables (LATCH_*, PORT) and waits until it listens. */
+  start(env: Record<string, string>): Promise<RunningApp>;
+  /** The LATCH_STORE to run on; default LATCH_CONFORMANCE_STORE, else a fresh SQLite file per group. */
+  storeUrl?: string;
+}
+
+export interface ConformanceContext {
+  readonly baseUrl: string;
+  readonly env: Record<string, string>;
+  client(): HttpClient;
+  /** POST /login; throws unless it answers 200. */
+  login(client: HttpClient, body?: Record<string, unknown>, headers?: Record<string, string>): Promise<Reply>;
+  /** Stops the app and starts it again on the same store. */
+  restart(): Promise<void>;
+  /** For groups that run through an outage proxy: switch the store off and on. */
+  readonly outage: OutageProxy | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * The store the suite runs the app on: LATCH_CONFORMANCE_STORE when set (e.g. a postgres:// URL),
+ * else a fresh SQLite file per app start, so groups never share sessions.
+ */
+function storeForGroup(storeUrl: string | undefined): { url: string; cleanup: () => void } {
+  const configured = storeUrl ?? process.env.LATCH_CONFORMANCE_STORE;
+  if (configured) return { url: configured, cleanup: () => {} };
+  const file = join(tmpdir(), `latch-conformance-${randomUUID()}.db`);
+  return {
+    url: `sqlite:${file}`,
+    cleanup: () => {
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+    },
+  };
+}
+
+export async function startContext(
+  harness: AdapterHarness,
+  groupEnv: Record<string, string>,
+  options: { storeUrl?: string; outage?: OutageProxy } = {},
+): Promise<ConformanceContext> {
+  const store = storeForGroup(options.storeUrl ?? harness.storeUrl);
+  // One port for the context's life, so clients keep working across restart().
+  const env = { LATCH_STORE: store.url, PORT: String(await freePort()), ...groupEnv };
+  let app = await harness.start(env);
+  return {
+    get baseUrl() {
+      return app.baseUrl;
+    },
+    env,
+    outage: options.outage,
+    client: () => new HttpClient(app.baseUrl),
+    async login(client, body = { userId: `user-${randomUUID()}` }, headers = {}) {
+      const reply = await client.post("/login", { json: body, headers });
+      if (reply.status !== 200) throw new Error(`login failed: ${reply.status} ${reply.text}\n${app.output()}`);
+      return reply;
+    },
+    async restart() {
+      await app.close();
+      app = await harness.start(env);
+    },
+    async close() {
+      await app.close();
+      await options.outage?.close();
+      store.cleanup();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import { connect } from "node:net";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { startFaultProxy as startOutageProxy } from "../store/faults";
+import { type ConformanceGroup, conformanceGroups } from "./cases";
+import { type AdapterHarness, type ConformanceContext, startContext } from "./context";
+
+const OUTAGE_TARGET = { host: "127.0.0.1", port: Number(process.env.LATCH_OUTAGE_POSTGRES_PORT ?? 5432) };
+
+function reachable(target: { host: string; port: number }): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(target.port, target.host);
+    socket.setTimeout(2000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("connect", () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/** Starts the group's app; outage groups get PostgreSQL behind a proxy they can switch off. */
+async function startGroup(harness: AdapterHarness, group: ConformanceGroup): Promise<ConformanceContext> {
+  if (!group.throughOutageProxy) return startContext(harness, group.env);
+  const outage = await startOutageProxy(OUTAGE_TARGET);
+  return startContext(harness, group.env, { storeUrl: `postgres://postgres@127.0.0.1:${outage.port}/test`, outage });
+}
+
+/** Outage groups need PostgreSQL: under CI=true they always run; elsewhere they skip loudly without it. */
+async function skipReason(group: ConformanceGroup): Promise<string | undefined> {
+  if (!group.throughOutageProxy || process.env.CI === "true" || (await reachable(OUTAGE_TARGET))) return undefined;
+  const reason = `PostgreSQL is not listening on ${OUTAGE_TARGET.host}:${OUTAGE_TARGET.port}`;
+  console.warn(`\u26a0\ufe0f  SKIPPING conformance group "${group.name}": ${reason} (CI=true makes this fail)`);
+  return reason;
+}
+
+export { freePort, type RunningApp, type SpawnAppOptions, spawnApp } from "./app-process";
+export { type ConformanceCase, type ConformanceGroup, conformanceGroups } from "./cases";
+export { type AdapterHarness, type ConformanceContext, startContext } from "./context";
+export { decodeFrontTokenHeader, exposedHeaders, HttpClient, type ParsedSetCookie, parseSetCookie, type Reply } from "./http-client";
+
+/**
+ * Registers the whole HTTP conformance suite for one adapter: every group starts the adapter's
+ * example app with its own config and store, and every case runs against it over real HTTP.
+ */
+export function runAdapterConformance(harness: AdapterHarness): void {
+  describe(`${harness.name}: protocol conformance`, () => {
+    for (const group of conformanceGroups()) {
+      describe(group.name, () => {
+        let ctx: ConformanceContext | undefined;
+        let skipped: string | undefined;
+        beforeAll(async () => {
+          skipped = await skipReason(group);
+          if (!skipped) ctx = await startGroup(harness, group);
+        }, 60_000);
+        afterAll(async () => {
+          await ctx?.close();
+        });
+        for (const testCase of group.cases) {
+          it(testCase.name, async (test) => {
+            if (skipped) return test.skip(skipped);
+            if (!ctx) throw new Error("the app did not start");
+            await testCase.run(ctx);
+          }, 30_000);
+        }
+      });
+    }
+  });
+}
+
+/** Runs every case outside the test runner and reports which failed (to prove the suite catches a broken adapter). */
+export async function runConformanceCases(harness: AdapterHarness): Promise<Array<{ group: string; name: string; error?: Error }>> {
+  const results: Array<{ group: string; name: string; error?: Error }> = [];
+  for (const group of conformanceGroups()) {
+    if (await skipReason(group)) continue;
+    const ctx = await startGroup(harness, group);
+    try {
+      for (const testCase of group.cases) {
+        try {
+          await testCase.run(ctx);
+          results.push({ group: group.name, name: testCase.name });
+        } catch (error) {
+          results.push({ group: group.name, name: testCase.name, error: error as Error });
+        }
+      }
+    } finally {
+      await ctx.close();
+    }
+  }
+  return results;
+}
