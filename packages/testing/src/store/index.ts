@@ -4,6 +4,7 @@ import { defineStoreCases } from "./cases";
 export { afterReconnect, closedPort, type FaultProxy, rejectionOf, respCommand, startFaultProxy } from "./faults";
 export { HOSTILE_IDENTIFIERS, HOSTILE_STRINGS, hostileJson, largeJson, randomHash, sessionRecord, signingKey } from "./fixtures";
 export { runStoreOutageConformance, type StoreOutageHarness } from "./outage";
+export { runStoreSecretChecks, type StoreWithRawView } from "./secrets";
 export { injectedSkipReason, serviceGlobalSetup, serviceSkipReason } from "./service";
 
 /** What a store factory hands the suite: a fresh, empty store and how to dispose of what it created. */
