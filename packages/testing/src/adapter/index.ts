@@ -1,25 +1,10 @@
-import { connect } from "node:net";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { startFaultProxy as startOutageProxy } from "../store/faults";
 import { type ConformanceGroup, conformanceGroups } from "./cases";
 import { type AdapterHarness, type ConformanceContext, startContext } from "./context";
+import { isListening } from "./reachable";
 
 const OUTAGE_TARGET = { host: "127.0.0.1", port: Number(process.env.LATCH_OUTAGE_POSTGRES_PORT ?? 5432) };
-
-function reachable(target: { host: string; port: number }): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(target.port, target.host);
-    socket.setTimeout(2000, () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once("connect", () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
 
 /** Starts the group's app; outage groups get PostgreSQL behind a proxy they can switch off. */
 async function startGroup(harness: AdapterHarness, group: ConformanceGroup): Promise<ConformanceContext> {
@@ -30,7 +15,7 @@ async function startGroup(harness: AdapterHarness, group: ConformanceGroup): Pro
 
 /** Outage groups need PostgreSQL: under CI=true they always run; elsewhere they skip loudly without it. */
 async function skipReason(group: ConformanceGroup): Promise<string | undefined> {
-  if (!group.throughOutageProxy || process.env.CI === "true" || (await reachable(OUTAGE_TARGET))) return undefined;
+  if (!group.throughOutageProxy || process.env.CI === "true" || (await isListening(OUTAGE_TARGET))) return undefined;
   const reason = `PostgreSQL is not listening on ${OUTAGE_TARGET.host}:${OUTAGE_TARGET.port}`;
   console.warn(`\u26a0\ufe0f  SKIPPING conformance group "${group.name}": ${reason} (CI=true makes this fail)`);
   return reason;
@@ -40,6 +25,7 @@ export { freePort, type RunningApp, type SpawnAppOptions, spawnApp } from "./app
 export { type ConformanceCase, type ConformanceGroup, conformanceGroups } from "./cases";
 export { type AdapterHarness, type ConformanceContext, startContext } from "./context";
 export { decodeFrontTokenHeader, exposedHeaders, HttpClient, type ParsedSetCookie, parseSetCookie, type Reply } from "./http-client";
+export { isListening } from "./reachable";
 
 /**
  * Registers the whole HTTP conformance suite for one adapter: every group starts the adapter's
