@@ -119,19 +119,19 @@ export class Latch {
   }
 
   /** Revokes every session of a user, in one tenant or (tenantId undefined) in all; returns the handles. */
-  revokeAllSessionsForUser(userId: string, tenantId?: string): Promise<string[]> {
+  async revokeAllSessionsForUser(userId: string, tenantId?: string): Promise<string[]> {
     const query = { userId: checkUserId(userId), tenantId: tenantId === undefined ? undefined : checkTenantId(tenantId) };
     return this.#manager.store("revoke the user's sessions", () => this.config.store.revokeSessionsForUser(query));
   }
 
-  revokeMultipleSessions(sessionHandles: readonly string[]): Promise<string[]> {
+  async revokeMultipleSessions(sessionHandles: readonly string[]): Promise<string[]> {
     if (!Array.isArray(sessionHandles)) throw new InvalidInputError("sessionHandles", "must be an array");
     const handles = sessionHandles.map(checkSessionHandle);
     return this.#manager.store("revoke the sessions", () => this.config.store.revokeSessions(handles));
   }
 
   /** Handles of a user's live sessions, in one tenant or (tenantId undefined) in all. */
-  getAllSessionHandlesForUser(userId: string, tenantId?: string): Promise<string[]> {
+  async getAllSessionHandlesForUser(userId: string, tenantId?: string): Promise<string[]> {
     const query = { userId: checkUserId(userId), tenantId: tenantId === undefined ? undefined : checkTenantId(tenantId) };
     return this.#manager.store("list the user's sessions", () => this.config.store.listSessionHandlesForUser(query, Date.now()));
   }
@@ -152,7 +152,7 @@ export class Latch {
   }
 
   /** Replaces a session's data; false when the session does not exist. */
-  updateSessionDataInDatabase(sessionHandle: string, data: JSONObject): Promise<boolean> {
+  async updateSessionDataInDatabase(sessionHandle: string, data: JSONObject): Promise<boolean> {
     const handle = checkSessionHandle(sessionHandle);
     if (data === undefined) throw new InvalidInputError("sessionDataInDatabase", "is required");
     const checked = checkSessionData(data, this.config);

@@ -143,7 +143,9 @@ export class SessionManager {
       throw new TryRefreshTokenError("legacy session cookie: refresh to migrate");
     }
     const found = readAccessToken(req, this.#parseAccessToken);
-    if (found?.transferMethod === "cookie" && req.getCookies(ACCESS_TOKEN_COOKIE).length > 1) {
+    // Checked whenever no Bearer token decides: the first of the duplicates may be the one that
+    // does not parse (an old domain's leftover), and that is still "refresh", not "no session".
+    if (found?.transferMethod !== "header" && req.getCookies(ACCESS_TOKEN_COOKIE).length > 1) {
       this.log("several sAccessToken cookies (an old cookieDomain?): asking for a refresh; set olderCookieDomain to clear them");
       throw new TryRefreshTokenError("several access-token cookies");
     }

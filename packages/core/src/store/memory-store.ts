@@ -1,4 +1,5 @@
 import { StoreError } from "../errors";
+import { timingSafeEqual } from "../util/crypto";
 import type {
   JSONObject,
   RotateRefreshTokenInput,
@@ -39,7 +40,7 @@ export class MemoryStore implements SessionStore {
 
   async rotateRefreshToken(input: RotateRefreshTokenInput): Promise<boolean> {
     const record = this.#sessions.get(input.sessionHandle);
-    if (!record || record.refreshTokenHash2 !== input.expectedRefreshTokenHash2) return false;
+    if (!record || !timingSafeEqual(record.refreshTokenHash2, input.expectedRefreshTokenHash2)) return false;
     record.parentRefreshTokenHash2 = record.refreshTokenHash2;
     record.refreshTokenHash2 = input.newRefreshTokenHash2;
     record.refreshTokenRotatedAt = input.rotatedAt;

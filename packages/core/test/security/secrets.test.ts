@@ -2,7 +2,6 @@
 // in logs), 3.5.x; RFC 9700 §4.14 (refresh tokens are credentials).
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Latch, MemoryStore } from "../../src/index";
-import { timingSafeEqual } from "../../src/util/crypto";
 
 describe("secrets", () => {
   afterEach(() => vi.restoreAllMocks());
@@ -24,42 +23,70 @@ describe("secrets", () => {
     }
   });
 
-  it("debug logs and error messages carry no token, hash or key", async () => {
+  it("logs (every console method) and error messages carry no token, hash, anti-CSRF token or key", async () => {
     const lines: string[] = [];
-    vi.spyOn(console, "debug").mockImplementation((...args: unknown[]) => void lines.push(args.join(" ")));
+    for (const method of ["debug", "log", "info", "warn", "error", "trace"] as const) {
+      vi.spyOn(console, method).mockImplementation(
+        (...args: unknown[]) => void lines.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : String(a))).join(" ")),
+      );
+    }
     const store = new MemoryStore();
-    const latch = new Latch({ store, appInfo: { apiDomain: "https://api.example.com" }, jwtAlgorithm: "EdDSA", debug: true });
+    const latch = new Latch({
+      store,
+      appInfo: { apiDomain: "https://api.example.com" },
+      jwtAlgorithm: "EdDSA",
+      antiCsrf: "VIA_TOKEN",
+      debug: true,
+    });
     const session = await latch.createNewSessionWithoutRequestResponse("public", "u");
     const tokens = session.getAllSessionTokensDangerously();
-    const refreshed = (await latch.refreshSessionWithoutRequestResponse(tokens.refreshToken ?? "")).getAllSessionTokensDangerously();
-    await latch.refreshSessionWithoutRequestResponse(refreshed.refreshToken ?? "");
+    const refreshed = (
+      await latch.refreshSessionWithoutRequestResponse(tokens.refreshToken ?? "", tokens.antiCsrfToken)
+    ).getAllSessionTokensDangerously();
+    const third = (
+      await latch.refreshSessionWithoutRequestResponse(refreshed.refreshToken ?? "", refreshed.antiCsrfToken)
+    ).getAllSessionTokensDangerously();
+    const record = await store.getSession(session.getHandle());
     const errors: string[] = [];
     for (const attempt of [
-      () => latch.refreshSessionWithoutRequestResponse(tokens.refreshToken ?? ""),
-      () => latch.getSessionWithoutRequestResponse(`${tokens.accessToken}x`),
-      () => latch.getSessionWithoutRequestResponse(tokens.refreshToken ?? ""),
+      () => latch.refreshSessionWithoutRequestResponse(third.refreshToken ?? "", "wrong anti-csrf"),
+      () => latch.refreshSessionWithoutRequestResponse(`${third.refreshToken}x`),
+      () => latch.getSessionWithoutRequestResponse(`${third.accessToken}x`),
+      () => latch.getSessionWithoutRequestResponse(third.accessToken, "wrong", { antiCsrfCheck: true }),
+      () => latch.getSessionWithoutRequestResponse(third.refreshToken ?? ""),
+      () => latch.refreshSessionWithoutRequestResponse(tokens.refreshToken ?? "", tokens.antiCsrfToken), // theft
+      () => latch.refreshSessionWithoutRequestResponse(third.refreshToken ?? "", third.antiCsrfToken), // revoked
     ]) {
-      await attempt().catch((error: Error) => errors.push(`${error.name}: ${error.message} ${String(error.cause ?? "")}`));
+      const outcome = await attempt().then(
+        () => undefined,
+        (error: Error) => error,
+      );
+      expect(outcome, "every hostile attempt fails").toBeInstanceOf(Error);
+      errors.push(`${outcome?.name}: ${outcome?.message} ${String(outcome?.cause ?? "")} ${JSON.stringify(outcome)}`);
     }
     expect(lines.length).toBeGreaterThan(0);
     const keys = (await store.getSigningKeys()).flatMap((k) => Object.values(JSON.parse(k.privateJwk) as Record<string, string>));
+    const hashes = [tokens, refreshed, third].flatMap((t) => {
+      const claims = JSON.parse(Buffer.from(t.accessToken.split(".")[1] ?? "", "base64url").toString()) as Record<string, unknown>;
+      return [claims.refreshTokenHash1, claims.parentRefreshTokenHash1];
+    });
     const secrets = [
-      tokens.accessToken,
-      tokens.refreshToken,
-      refreshed.refreshToken,
-      ...(tokens.refreshToken ?? "").split("."),
+      ...[tokens, refreshed, third].flatMap((t) => [
+        t.accessToken,
+        t.accessToken.split(".")[2],
+        t.antiCsrfToken,
+        t.refreshToken,
+        ...(t.refreshToken ?? "").split("."),
+      ]),
+      ...hashes,
+      record?.refreshTokenHash2,
+      record?.parentRefreshTokenHash2,
+      record?.refreshTokenRotationKey,
       ...keys,
     ].filter((s): s is string => typeof s === "string" && s.length > 20 && !/^[0-9a-f-]{36}$/.test(s));
+    expect(secrets.length).toBeGreaterThan(20);
     for (const text of [...lines, ...errors]) {
       for (const secret of secrets) expect(text).not.toContain(secret);
     }
-  });
-
-  it("timingSafeEqual compares correctly, whatever the lengths", () => {
-    expect(timingSafeEqual("abc", "abc")).toBe(true);
-    expect(timingSafeEqual("abc", "abd")).toBe(false);
-    expect(timingSafeEqual("abc", "ab")).toBe(false);
-    expect(timingSafeEqual("", "")).toBe(true);
-    expect(timingSafeEqual("é", "e")).toBe(false);
   });
 });

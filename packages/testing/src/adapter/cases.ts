@@ -4,7 +4,7 @@ import { createLocalJWKSet, jwtVerify } from "jose";
 import type { ConformanceContext } from "./context";
 import { decodeFrontTokenHeader, exposedHeaders, type HttpClient, type Reply } from "./http-client";
 import { outageCases } from "./outage-cases";
-import { securityCases, securityCsrfCases } from "./security-cases";
+import { securityCases, securityCsrfCases, securityCustomHeaderCases } from "./security-cases";
 
 // Every expectation here comes from shared/protocol.md and shared/example-app.md. An adapter
 // passes when its example app answers exactly so: same statuses, same body bytes, same cookies.
@@ -638,6 +638,11 @@ export function conformanceGroups(): ConformanceGroup[] {
     { name: "cookie SameSite strict", env: { LATCH_COOKIE_SAME_SITE: "strict" }, cases: strictCookies },
     { name: "security: hostile input", env: {}, cases: securityCases },
     { name: "security: CSRF with VIA_TOKEN", env: { LATCH_ANTI_CSRF: "VIA_TOKEN" }, cases: securityCsrfCases },
+    {
+      name: "security: CSRF with VIA_CUSTOM_HEADER (website on another site)",
+      env: { LATCH_WEBSITE_DOMAIN: "http://localhost:5173" },
+      cases: securityCustomHeaderCases,
+    },
     { name: "store outage (PostgreSQL through a proxy)", env: {}, cases: outageCases, throughOutageProxy: true },
   ];
 }
