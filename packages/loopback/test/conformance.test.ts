@@ -1,0 +1,4 @@
+import { runAdapterConformance } from "@latch/testing/adapter";
+import { startLoopbackExample } from "./example-app";
+
+runAdapterConformance({ name: "loopback", start: startLoopbackExample });
