@@ -3,21 +3,50 @@ import { readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HttpClient } from "@latch/testing/adapter";
+import { fileURLToPath } from "node:url";
+import { HttpClient, type RunningApp, spawnApp } from "@latch/testing/adapter";
 import { describe, expect, it } from "vitest";
-import { startExpressExample } from "./example-app";
 
-// Soak (issue 9): many clients log in, call, refresh and sign out at once against the Express
-// example, on SQLite and on PostgreSQL. At the end every live session still works, every
-// signed-out one is gone, no theft was ever reported, nothing answered 5xx, and the server's
-// memory did not keep growing. Bounded: LATCH_SOAK_SECONDS per store (default 20).
+// Soak (issue 9; RFC 9700 §4.14.2, OWASP ASVS 3.3.1): many clients log in, call, refresh (some
+// with two refreshes in flight at once, as two tabs do) and sign out concurrently against the
+// Express example, on SQLite and on PostgreSQL, 127.0.0.1 only. At the end every live session
+// still works, every signed-out one is gone (refresh and store reads refused), no theft was ever
+// reported, nothing answered 5xx, and the live heap (after a full GC in the app) did not keep
+// growing from the first steady phase to the second. Bounded: LATCH_SOAK_SECONDS per store
+// (default 20), split into two phases.
 
 const SECONDS = Number(process.env.LATCH_SOAK_SECONDS ?? 20);
 const CLIENTS = 24;
+const exampleApp = fileURLToPath(new URL("../../../apps/express", import.meta.url));
+const heapProbe = fileURLToPath(new URL("./soak-heap-probe.cjs", import.meta.url));
+const UNAUTHORISED = '{"message":"unauthorised"}';
 
-function rssKiB(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return Number(match?.[1] ?? 0);
+/** The Express example as users start it, plus --expose-gc and the heap probe. */
+function startApp(env: Record<string, string>): Promise<RunningApp> {
+  return spawnApp({
+    cwd: exampleApp,
+    command: [process.execPath, "--expose-gc", "--require", heapProbe, "--import", "tsx", "src/server.ts"],
+    env,
+  });
+}
+
+/** Live heap of the app after two full collections (the probe answers SIGUSR2 on stdout). */
+async function heapAfterGc(app: RunningApp): Promise<number> {
+  const samples = () => [...app.output().matchAll(/latch-soak-heap (\d+)/g)].map((m) => Number(m[1]));
+  const before = samples().length;
+  assert.ok(app.pid, "the app has a pid");
+  process.kill(app.pid, "SIGUSR2");
+  for (let waited = 0; waited < 20_000; waited += 50) {
+    const all = samples();
+    if (all.length > before) return all[all.length - 1] ?? 0;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the heap probe did not answer:\n${app.output().slice(-2000)}`);
+}
+
+function rssKiB(pid: number | undefined): number {
+  if (!pid) return 0;
+  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
 }
 
 function postgresReachable(): Promise<boolean> {
@@ -28,79 +57,110 @@ function postgresReachable(): Promise<boolean> {
   });
 }
 
+interface SignedOut {
+  refreshToken: string;
+  accessToken: string;
+}
+
 interface Outcome {
   live: HttpClient[];
-  signedOut: string[];
+  signedOut: SignedOut[];
   theft: number;
-  serverErrors: string[];
+  unexpected: string[];
   requests: number;
 }
 
+function newOutcome(): Outcome {
+  return { live: [], signedOut: [], theft: 0, unexpected: [], requests: 0 };
+}
+
 async function virtualUser(baseUrl: string, index: number, deadline: number, outcome: Outcome): Promise<void> {
-  const check = (what: string, status: number, text: string) => {
+  const check = (what: string, status: number, text: string, expected = 200) => {
     outcome.requests++;
-    if (status >= 500) outcome.serverErrors.push(`${what}: ${status} ${text}`);
     if (text.includes("token theft detected")) outcome.theft++;
+    if (status !== expected) outcome.unexpected.push(`${what}: ${status} ${text.slice(0, 200)}`);
   };
+  let round = 0;
   while (Date.now() < deadline) {
     const client = new HttpClient(baseUrl);
-    const login = await client.post("/login", { json: { userId: `soak-user-${index % 8}` } });
+    const login = await client.post("/login", { json: { userId: `soak-user-${index % 8}`, sessionData: { index } } });
     check("login", login.status, login.text);
-    for (let round = 0; round < 3 && Date.now() < deadline; round++) {
+    for (let call = 0; call < 3 && Date.now() < deadline; call++, round++) {
       const me = await client.get("/me");
       check("me", me.status, me.text);
-      const refresh = await client.post("/auth/session/refresh");
-      check("refresh", refresh.status, refresh.text);
-      assert.equal(refresh.status, 200, `refresh of a live session: ${refresh.text}`);
+      if ((index + round) % 4 === 0) {
+        // Two tabs refreshing at once with the same token: both succeed, same child, no theft.
+        const [a, b] = await Promise.all([client.post("/auth/session/refresh"), client.post("/auth/session/refresh")]);
+        check("parallel refresh", a.status, a.text);
+        check("parallel refresh", b.status, b.text);
+        if (a.cookie("sRefreshToken")?.value !== b.cookie("sRefreshToken")?.value)
+          outcome.unexpected.push("parallel refreshes forked the family");
+      } else {
+        const refresh = await client.post("/auth/session/refresh");
+        check("refresh", refresh.status, refresh.text);
+      }
     }
-    if (Math.random() < 0.5) {
-      const refreshToken = client.cookieValue("sRefreshToken") ?? "";
+    if ((index + round) % 2 === 0) {
+      const signedOut = { refreshToken: client.cookieValue("sRefreshToken") ?? "", accessToken: client.cookieValue("sAccessToken") ?? "" };
       const out = await client.post("/auth/signout");
       check("signout", out.status, out.text);
-      outcome.signedOut.push(refreshToken);
+      outcome.signedOut.push(signedOut);
     } else {
       outcome.live.push(client);
     }
   }
 }
 
-async function soak(store: string): Promise<void> {
-  const app = await startExpressExample({ LATCH_STORE: store });
-  try {
-    const outcome: Outcome = { live: [], signedOut: [], theft: 0, serverErrors: [], requests: 0 };
-    // Warm up, then take the memory baseline.
-    await Promise.all(Array.from({ length: CLIENTS }, (_, i) => virtualUser(app.baseUrl, i, Date.now() + 2000, outcome)));
-    const baseline = app.pid ? rssKiB(app.pid) : 0;
-    const deadline = Date.now() + SECONDS * 1000;
-    let middle = 0;
-    const sampler = setTimeout(
-      () => {
-        middle = app.pid ? rssKiB(app.pid) : 0;
-      },
-      (SECONDS * 1000) / 2,
-    );
-    await Promise.all(Array.from({ length: CLIENTS }, (_, i) => virtualUser(app.baseUrl, i, deadline, outcome)));
-    clearTimeout(sampler);
-    const after = app.pid ? rssKiB(app.pid) : 0;
+async function load(baseUrl: string, seconds: number, outcome: Outcome): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  await Promise.all(Array.from({ length: CLIENTS }, (_, i) => virtualUser(baseUrl, i, deadline, outcome)));
+}
 
-    expect(outcome.serverErrors).toEqual([]);
-    expect(outcome.theft).toBe(0);
-    for (const client of outcome.live) {
-      expect((await client.get("/me")).status).toBe(200);
-      expect((await client.post("/auth/session/refresh")).status).toBe(200);
+async function soak(store: string): Promise<void> {
+  const app = await startApp({ LATCH_STORE: store });
+  try {
+    // Warm-up (JIT, pools, caches, the signing key), then two equal steady phases; the heap is
+    // measured after a full GC with the load stopped, at the end of each.
+    await load(app.baseUrl, 3, newOutcome());
+    const warm = await heapAfterGc(app);
+    const first = newOutcome();
+    await load(app.baseUrl, SECONDS / 2, first);
+    const afterFirst = await heapAfterGc(app);
+    const second = newOutcome();
+    await load(app.baseUrl, SECONDS / 2, second);
+    const afterSecond = await heapAfterGc(app);
+
+    for (const outcome of [first, second]) {
+      expect(outcome.unexpected).toEqual([]);
+      expect(outcome.theft).toBe(0);
+    }
+    const live = [...first.live, ...second.live];
+    const signedOut = [...first.signedOut, ...second.signedOut];
+    expect(live.length).toBeGreaterThan(CLIENTS);
+    expect(signedOut.length).toBeGreaterThan(CLIENTS);
+    for (const client of live) {
+      expect((await client.get("/me/data")).status, "a live session reads its data").toBe(200);
+      expect((await client.post("/auth/session/refresh")).status, "a live session refreshes").toBe(200);
     }
     const probe = new HttpClient(app.baseUrl);
-    for (const refreshToken of outcome.signedOut.slice(0, 200)) {
-      const reply = await probe.post("/auth/session/refresh", { headers: { cookie: `sRefreshToken=${refreshToken}` }, cookies: false });
-      expect(reply.text).toBe('{"message":"unauthorised"}');
+    for (const { refreshToken, accessToken } of signedOut) {
+      const refresh = await probe.post("/auth/session/refresh", { headers: { cookie: `sRefreshToken=${refreshToken}` }, cookies: false });
+      expect(refresh.text, "a signed-out session cannot refresh").toBe(UNAUTHORISED);
+      const data = await probe.get("/me/data", { headers: { cookie: `sAccessToken=${accessToken}` }, cookies: false });
+      expect(data.text, "a signed-out session is gone from the store").toBe(UNAUTHORISED);
     }
+
+    const growth = afterSecond - afterFirst;
+    const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
     console.log(
-      `soak on ${store.split(":")[0]}: ${outcome.requests} requests, ${outcome.live.length} live and ${outcome.signedOut.length} signed-out sessions, RSS ${baseline} -> ${middle} -> ${after} KiB`,
+      `soak on ${store.split(":")[0]}: ${first.requests} + ${second.requests} requests, ${live.length} live and ${signedOut.length} signed-out sessions; ` +
+        `heap after GC ${mib(warm)} -> ${mib(afterFirst)} -> ${mib(afterSecond)} MiB (second phase ${growth >= 0 ? "+" : ""}${mib(growth)} MiB); RSS ${rssKiB(app.pid)} KiB`,
     );
-    // Flat memory: the process grows to its working size (heap, caches, SQLite's page cache) in the
-    // first half; in the second half it may not keep growing as a leak would (bounded, not zero,
-    // since a loaded 2-core machine collects garbage late).
-    if (middle > 0) expect(after - middle).toBeLessThan(48 * 1024);
+    // Flat memory: the second phase may not grow the live heap the way a leak would. The bound is
+    // generous: the bounded verified-token cache still fills in a short soak (about 1.5 KB per
+    // new access token, one per two requests), so allow 8 MiB plus 2 KiB per request; retaining
+    // each request's objects (req, res, session: tens of KB) exceeds it many times over.
+    expect(growth, "the live heap kept growing in the second phase").toBeLessThan(8 * 1024 * 1024 + second.requests * 2048);
   } finally {
     await app.close();
   }
@@ -117,7 +177,7 @@ describe("soak", () => {
         for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
       }
     },
-    (SECONDS + 60) * 1000,
+    (SECONDS + 90) * 1000,
   );
 
   it(
@@ -127,8 +187,11 @@ describe("soak", () => {
         console.warn("\u26a0\ufe0f  SKIPPING the PostgreSQL soak: nothing listens on 127.0.0.1:5432 (CI=true makes this fail)");
         return test.skip();
       }
+      // A fresh database would be best; a unique table prefix is not configurable through the
+      // example's environment, so the soak shares the default tables with other runs, which is fine:
+      // every check above is about the sessions this run created.
       await soak("postgres://postgres@127.0.0.1:5432/test");
     },
-    (SECONDS + 60) * 1000,
+    (SECONDS + 90) * 1000,
   );
 });
