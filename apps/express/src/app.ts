@@ -2,6 +2,7 @@ import { getAllCORSHeaders, type Latch } from "@latch/core";
 import { adminRoleValidator } from "@latch/example-config";
 import { errorHandler, middleware, type SessionRequest, verifySession } from "@latch/express";
 import express, { type Express, type Request, type Response } from "express";
+import { demoPageDir } from "./demo-page";
 
 /** The example routes (shared/example-app.md) on one Latch instance. */
 export function createApp(latch: Latch): Express {
@@ -84,6 +85,22 @@ export function createApp(latch: Latch): Express {
       res.json({ ok: true });
     },
   );
+
+  // Demo only (apps/demo): revoke one of the caller's own sessions by handle.
+  app.post("/me/sessions/revoke", verifySession({ latch }), async (req, res) => {
+    const { session } = req as SessionRequest;
+    const sessionHandle: unknown = req.body?.sessionHandle;
+    const own = await latch.getAllSessionHandlesForUser(session.getUserId(), session.getTenantId());
+    if (typeof sessionHandle !== "string" || !own.includes(sessionHandle)) {
+      res.status(404).json({ message: "sessionHandle: not one of your sessions" });
+      return;
+    }
+    res.json({ revoked: await latch.revokeSession(sessionHandle) });
+  });
+
+  // The demo page (apps/demo, built by `pnpm start`) at "/", after every route so it shadows none.
+  const demoDir = demoPageDir();
+  if (demoDir) app.use(express.static(demoDir));
 
   // Answers Latch's errors (401, 403, 400, 503) with the protocol's bodies; anything else goes on.
   app.use(errorHandler({ latch }));

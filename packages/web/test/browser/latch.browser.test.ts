@@ -1,0 +1,3 @@
+import { runBrowserScenarios } from "./scenarios";
+
+runBrowserScenarios("latch");
