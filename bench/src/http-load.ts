@@ -1,6 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 
@@ -9,6 +11,35 @@ export interface LoadResult {
   latencyP50Ms: number;
   errors: number;
   non2xx: number;
+  /** CPU time (user + system) the server process spent per request, in µs: what other load on the machine changes least. */
+  serverCpuMicrosPerRequest: number;
+}
+
+export interface LoadRequest {
+  method: "GET" | "POST";
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * On a machine with at least two cores, the load generator (this process) runs on core 0 and every
+ * server on core 1, so the two never take turns on one core and a server's figure is its own.
+ * Returns what was done, for RESULTS.md.
+ */
+export function pinLoadGenerator(): string {
+  if (cpus().length < 2) return "not pinned (one core)";
+  try {
+    execFileSync("taskset", ["-a", "-p", "-c", "0", String(process.pid)], { stdio: "ignore" });
+    return "load generator pinned to core 0 and each server to core 1 (taskset)";
+  } catch {
+    return "not pinned (no taskset)";
+  }
+}
+
+let pinServers = false;
+export function setServerPinning(on: boolean): void {
+  pinServers = on;
 }
 
 async function freePort(): Promise<number> {
@@ -19,50 +50,137 @@ async function freePort(): Promise<number> {
   return typeof address === "object" && address ? address.port : 0;
 }
 
-/** Starts one of the bench servers (its own process, so it does not share a core's event loop with the load generator). */
-export async function startServer(script: string, kind: string): Promise<{ url: string; stop: () => Promise<void> }> {
+export interface Server {
+  kind: string;
+  url: string;
+  /** CPU time the process has used so far, in µs (Linux /proc; NaN elsewhere). */
+  cpuMicros: () => number;
+  stop: () => Promise<void>;
+}
+
+const CLOCK_TICK_MICROS = 10_000; // USER_HZ is 100 on Linux
+
+function cpuMicrosOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MICROS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Starts one of the bench servers in its own process. */
+export async function startServer(script: string, kind: string): Promise<Server> {
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ["--import", "tsx", fileURLToPath(new URL(`./servers/${script}`, import.meta.url)), kind],
-    {
-      env: { ...process.env, PORT: String(port), NODE_ENV: "production" },
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+  const node = [process.execPath, "--import", "tsx", fileURLToPath(new URL(`./servers/${script}`, import.meta.url)), kind];
+  const [command, ...args] = pinServers ? ["taskset", "-c", "1", ...node] : node;
+  const child: ChildProcess = spawn(command as string, args, {
+    env: { ...process.env, PORT: String(port), NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes("listening on") && resolve());
     child.on("exit", (code) => reject(new Error(`${kind} exited with ${code}`)));
   });
   return {
+    kind,
     url: `http://127.0.0.1:${port}`,
+    // With taskset in front, the server is taskset's child (taskset execs node, so same pid).
+    cpuMicros: () => cpuMicrosOf(child.pid),
     stop: async () => {
+      if (child.exitCode !== null) return;
       child.kill("SIGKILL");
       await once(child, "exit").catch(() => {});
     },
   };
 }
 
-/** POST /login and return the Cookie header to send (the session's cookies). */
-export async function loginCookie(url: string): Promise<{ cookie: string; setCookieBytes: number; headerBytes: number }> {
+export interface LoginResult {
+  /** The Cookie header that carries the new session. */
+  cookie: string;
+  /** The refresh-token cookie alone (Latch only). */
+  refreshCookie: string;
+  setCookieBytes: number;
+  headerBytes: number;
+}
+
+const cookiePair = (setCookie: string) => setCookie.split(";")[0] ?? "";
+
+/** POST /login and return the session's cookies and what the login cost in bytes. */
+export async function login(url: string): Promise<LoginResult> {
   const response = await fetch(`${url}/login`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  if (!response.ok) throw new Error(`login answered ${response.status}`);
   const setCookies = response.headers.getSetCookie();
   const sessionHeaders = ["front-token", "anti-csrf", "st-access-token", "st-refresh-token"].map(
     (name) => response.headers.get(name) ?? "",
   );
   return {
-    cookie: setCookies.map((c) => c.split(";")[0]).join("; "),
+    cookie: setCookies.map(cookiePair).join("; "),
+    refreshCookie: setCookies.map(cookiePair).find((pair) => pair.startsWith("sRefreshToken=")) ?? "",
     setCookieBytes: setCookies.reduce((sum, c) => sum + Buffer.byteLength(`set-cookie: ${c}\r\n`), 0),
-    headerBytes: sessionHeaders.reduce((sum, h) => sum + (h ? Buffer.byteLength(h) : 0), 0),
+    headerBytes: sessionHeaders.reduce(
+      (sum, h, i) =>
+        sum + (h ? Buffer.byteLength(`${["front-token", "anti-csrf", "st-access-token", "st-refresh-token"][i]}: ${h}\r\n`) : 0),
+      0,
+    ),
   };
 }
 
-export async function load(url: string, headers: Record<string, string>, seconds: number, connections: number): Promise<LoadResult> {
-  const result = await autocannon({ url: `${url}/protected`, headers, duration: seconds, connections, pipelining: 1 });
+function summary(result: autocannon.Result, server: Server, cpuBefore: number): LoadResult {
   return {
+    serverCpuMicrosPerRequest: (server.cpuMicros() - cpuBefore) / Math.max(1, result.requests.total),
     requestsPerSecond: result.requests.average,
     latencyP50Ms: result.latency.p50,
-    errors: result.errors,
+    errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };
+}
+
+export async function load(server: Server, request: LoadRequest, seconds: number, connections: number): Promise<LoadResult> {
+  const cpuBefore = server.cpuMicros();
+  const result = await autocannon({
+    url: `${server.url}${request.path}`,
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    duration: seconds,
+    connections,
+    pipelining: 1,
+  });
+  return summary(result, server, cpuBefore);
+}
+
+/**
+ * Refresh load: each connection owns one session and always sends its newest refresh token (as a
+ * browser does), so every request is a real rotation, never a replay within the grace period.
+ * `chains` holds one `sRefreshToken=...` per connection and is updated in place.
+ */
+export async function loadRefresh(server: Server, path: string, chains: string[], seconds: number): Promise<LoadResult> {
+  let next = 0;
+  const cpuBefore = server.cpuMicros();
+  type Context = { slot?: number };
+  const result = await autocannon({
+    url: server.url,
+    duration: seconds,
+    connections: chains.length,
+    pipelining: 1,
+    requests: [
+      {
+        method: "POST",
+        path,
+        setupRequest: (request, context: Context) => {
+          context.slot ??= next++ % chains.length;
+          return { ...request, headers: { ...request.headers, cookie: chains[context.slot] as string } };
+        },
+        onResponse: (status, _body, context: Context, headers) => {
+          if (status !== 200 || context.slot === undefined) return;
+          const values = ([] as string[]).concat((headers as Record<string, string | string[]>)["set-cookie"] ?? []);
+          const refresh = values.map(cookiePair).find((pair) => pair.startsWith("sRefreshToken="));
+          if (refresh) chains[context.slot] = refresh;
+        },
+      },
+    ],
+  });
+  return summary(result, server, cpuBefore);
 }

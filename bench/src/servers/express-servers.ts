@@ -1,12 +1,16 @@
-// The Express servers of the protected-GET scenario, one per library, selected by argv[2].
-// Each serves POST /login (creates a session for "bench-user") and GET /protected (needs it).
+// The Express servers of the HTTP scenarios, one per library (and per store), selected by argv[2].
+// Each serves POST /login (creates a session for "bench-user") and GET /protected (needs it);
+// Latch's also serve its refresh route.
 import { Latch, MemoryStore } from "@latch/core";
 import { middleware, type SessionRequest, verifySession } from "@latch/express";
+import { fromNodeHeaders } from "better-auth/node";
 import { RedisStore } from "connect-redis";
 import express, { type RequestHandler } from "express";
 import session from "express-session";
 import { getIronSession } from "iron-session";
 import { createClient } from "redis";
+import { benchAuth } from "./better-auth";
+import { latchStore, rawInsert, STORE_NAMES, type StoreName } from "./stores";
 
 declare module "express-session" {
   interface SessionData {
@@ -18,38 +22,50 @@ const kind = process.argv[2] ?? "bare";
 const port = Number(process.env.PORT ?? 4000);
 const app = express();
 const secret = "bench-secret-bench-secret-bench-secret-1234";
+const ok: RequestHandler = (_req, res) => void res.json({ ok: true });
+
+function latchApp(latch: Latch, checkDatabase = false): void {
+  app.use(middleware({ latch }));
+  app.post("/login", async (req, res) => {
+    await latch.createNewSession(req, res, "bench-user");
+    res.json({ ok: true });
+  });
+  app.get(
+    "/protected",
+    verifySession({ latch, checkDatabase }),
+    (req, res) => void res.json({ ok: true, userId: (req as SessionRequest).session.getUserId() }),
+  );
+}
 
 async function setup(): Promise<void> {
+  const [prefix, storeName] = kind.split(":") as [string, StoreName | undefined];
+  if (storeName && STORE_NAMES.includes(storeName)) {
+    if (prefix === "latch")
+      return latchApp(new Latch({ store: latchStore(storeName), appInfo: { apiDomain: `http://127.0.0.1:${port}` } }));
+    if (prefix === "raw" && storeName !== "memory") {
+      const insert = await rawInsert(storeName);
+      app.post("/login", async (_req, res) => {
+        await insert();
+        res.json({ ok: true });
+      });
+      return;
+    }
+  }
   switch (kind) {
     case "bare":
-      app.post("/login", (_req, res) => void res.json({ ok: true }));
-      app.get("/protected", (_req, res) => void res.json({ ok: true }));
+      app.post("/login", ok);
+      app.get("/protected", ok);
       return;
     case "bare-with-two-noop-middlewares": {
       // Express's own cost of the two layers a session library adds (app.use + a route middleware).
       app.use((_req, _res, next) => next());
-      app.post("/login", (_req, res) => void res.json({ ok: true }));
-      app.get(
-        "/protected",
-        (_req, _res, next) => next(),
-        (_req, res) => void res.json({ ok: true }),
-      );
+      app.post("/login", ok);
+      app.get("/protected", (_req, _res, next) => next(), ok);
       return;
     }
-    case "latch": {
-      const latch = new Latch({ store: new MemoryStore(), appInfo: { apiDomain: `http://127.0.0.1:${port}` } });
-      app.use(middleware({ latch }));
-      app.post("/login", async (req, res) => {
-        await latch.createNewSession(req, res, "bench-user");
-        res.json({ ok: true });
-      });
-      app.get(
-        "/protected",
-        verifySession({ latch }),
-        (req, res) => void res.json({ ok: true, userId: (req as SessionRequest).session.getUserId() }),
-      );
-      return;
-    }
+    case "latch":
+    case "latch-check-database":
+      return latchApp(new Latch({ store: new MemoryStore(), appInfo: { apiDomain: `http://127.0.0.1:${port}` } }), kind !== "latch");
     case "express-session-memory":
     case "express-session-redis": {
       let store: session.Store | undefined;
@@ -82,6 +98,21 @@ async function setup(): Promise<void> {
         const s = await getIronSession<{ userId?: string }>(req, res, options);
         if (!s.userId) return void res.status(401).json({ message: "unauthorised" });
         res.json({ ok: true, userId: s.userId });
+      });
+      return;
+    }
+    case "better-auth":
+    case "better-auth-cookie-cache": {
+      const auth = benchAuth(port, kind === "better-auth-cookie-cache");
+      app.post("/login", async (req, res) => {
+        const { headers } = await auth.api.benchLogin({ headers: fromNodeHeaders(req.headers), returnHeaders: true });
+        res.setHeader("set-cookie", headers.getSetCookie());
+        res.json({ ok: true });
+      });
+      app.get("/protected", async (req, res) => {
+        const found = await auth.api.getSession({ headers: fromNodeHeaders(req.headers) });
+        if (!found) return void res.status(401).json({ message: "unauthorised" });
+        res.json({ ok: true, userId: found.user.id });
       });
       return;
     }
