@@ -6,6 +6,7 @@ import {
   type GetSessionOptions,
   getLatch,
   type Latch,
+  registerWrapperResolver,
   type SessionContainer,
 } from "@latch/core";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
@@ -30,18 +31,43 @@ export interface LatchPluginOptions {
   handleErrors?: boolean;
 }
 
+type Wrapped = { request: BaseRequest; response: FastifyResponseWrapper };
+
+/**
+ * Where the plugin keeps a request's wrappers: a request decorator, which Fastify initialises in
+ * its request constructor (so no request changes shape). Core's WeakMap binding would also work,
+ * but a WeakMap entry per request costs a few µs of garbage-collector work on every request.
+ */
+const WRAPPERS = Symbol.for("latch.fastify.wrappers");
+type WithWrappers = { [WRAPPERS]?: Wrapped | null };
+
+// Core finds the wrappers in the decorator slot when app code passes Fastify's request or reply.
+registerWrapperResolver({
+  request: (native) => (native as WithWrappers)[WRAPPERS]?.request,
+  response: (native) => {
+    const wrapped = (native as { request?: WithWrappers }).request?.[WRAPPERS];
+    return wrapped?.response.reply === native ? wrapped.response : undefined;
+  },
+});
+
 /** Wraps once per request and binds, so `createNewSession(request, reply, ...)` works in any route. */
 export function wrap(request: FastifyRequest, reply: FastifyReply): { request: BaseRequest; response: BaseResponse } {
+  const slot = request as unknown as WithWrappers;
+  const cached = slot[WRAPPERS];
+  if (cached) return cached;
   const bound = boundBaseObjects(request, reply);
   if (bound) return bound;
   const wrapped = { request: new FastifyRequestWrapper(request), response: new FastifyResponseWrapper(reply) };
-  bindBaseObjects(request, wrapped.request, reply, wrapped.response);
+  // Requests of an app that registered the plugin have the slot; any other goes through core's binding.
+  if (WRAPPERS in request) slot[WRAPPERS] = wrapped;
+  else bindBaseObjects(request, wrapped.request, reply, wrapped.response);
   return wrapped;
 }
 
 async function registerLatch(fastify: FastifyInstance, options: LatchPluginOptions): Promise<void> {
   const latchOf = () => options.latch ?? getLatch();
   if (!fastify.hasRequestDecorator("session")) fastify.decorateRequest("session", undefined);
+  if (!fastify.hasRequestDecorator(WRAPPERS)) fastify.decorateRequest(WRAPPERS, null);
   // Bind every request, so app code can call createNewSession(request, reply, ...) in any route, and
   // serve Latch's routes (refresh, signout, JWKS) here, before Fastify parses a body: core matches
   // them exactly as on every other framework (a trailing slash too), and a client's empty or odd
