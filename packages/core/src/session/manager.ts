@@ -7,6 +7,7 @@ import type { DebugLog } from "../log";
 import type { JSONObject, SessionRecord } from "../store/session-store";
 import {
   type AccessTokenPayload,
+  cachedPayload,
   type ParsedAccessToken,
   parseAccessToken,
   signAccessToken,
@@ -153,14 +154,15 @@ export class SessionManager {
       if (options.sessionRequired === false) return undefined;
       throw new UnauthorisedError("no session: no access token in the request", { clearTokens: false });
     }
-    const antiCsrfCheck = options.antiCsrfCheck ?? !SAFE_METHODS.has(req.getMethod());
+    const antiCsrfCheck = found.transferMethod === "cookie" && (options.antiCsrfCheck ?? !SAFE_METHODS.has(req.getMethod()));
     return this.#verify(found.token, found.transferMethod, {
       ...options,
-      antiCsrfCheck: found.transferMethod === "cookie" && antiCsrfCheck,
+      antiCsrfCheck,
       req,
       res,
-      antiCsrfHeader: req.getHeader(ANTI_CSRF_HEADER),
-      hasRid: req.getHeader(RID_HEADER) !== undefined,
+      // Read only when checked: a GET needs neither header.
+      antiCsrfHeader: antiCsrfCheck ? req.getHeader(ANTI_CSRF_HEADER) : undefined,
+      hasRid: antiCsrfCheck && req.getHeader(RID_HEADER) !== undefined,
     });
   }
 
@@ -192,7 +194,9 @@ export class SessionManager {
     },
   ): Promise<SessionContainer> {
     const now = Date.now();
-    const payload = await verifyAccessToken(this.keys, token, this.config.issuer, now, this.#verifiedTokens);
+    const payload =
+      cachedPayload(token, now, this.#verifiedTokens) ??
+      (await verifyAccessToken(this.keys, token, this.config.issuer, now, this.#verifiedTokens));
     if (options.antiCsrfCheck) this.#checkAntiCsrf(payload, options.antiCsrfHeader, options.hasRid);
     let cookieExpiry = now + this.config.refreshTokenValidityMs;
     if (options.checkDatabase) {
