@@ -54,6 +54,24 @@ function row(now: number) {
   };
 }
 
+/** The row's values in the order of the SQL stores' columns. */
+function columnValues(r: ReturnType<typeof row>) {
+  return [
+    r.sessionHandle,
+    r.userId,
+    r.userId,
+    r.tenantId,
+    r.sessionData,
+    r.payload,
+    r.hash2,
+    null,
+    null,
+    r.rotationKey,
+    r.expiresAt,
+    r.createdAt,
+  ];
+}
+
 /** A function that writes one session row with the store's own driver, and nothing else. */
 export async function rawInsert(name: Exclude<StoreName, "memory">): Promise<() => Promise<void>> {
   // Let Latch's store create its schema first, so the floor writes into the very same table.
@@ -70,20 +88,7 @@ export async function rawInsert(name: Exclude<StoreName, "memory">): Promise<() 
       const insert = db.prepare(`INSERT INTO ${PREFIX}sessions (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
       return async () => {
         const r = row(Date.now());
-        insert.run(
-          r.sessionHandle,
-          r.userId,
-          r.userId,
-          r.tenantId,
-          r.sessionData,
-          r.payload,
-          r.hash2,
-          null,
-          null,
-          r.rotationKey,
-          r.expiresAt,
-          r.createdAt,
-        );
+        insert.run(...columnValues(r));
       };
     }
     case "postgres": {
@@ -94,20 +99,7 @@ export async function rawInsert(name: Exclude<StoreName, "memory">): Promise<() 
         await pool.query({
           name: "bench-raw-insert",
           text,
-          values: [
-            r.sessionHandle,
-            r.userId,
-            r.userId,
-            r.tenantId,
-            r.sessionData,
-            r.payload,
-            r.hash2,
-            null,
-            null,
-            r.rotationKey,
-            r.expiresAt,
-            r.createdAt,
-          ],
+          values: columnValues(r),
         });
       };
     }
@@ -116,20 +108,7 @@ export async function rawInsert(name: Exclude<StoreName, "memory">): Promise<() 
       const sql = `INSERT INTO ${PREFIX}sessions (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
       return async () => {
         const r = row(Date.now());
-        await pool.execute(sql, [
-          r.sessionHandle,
-          r.userId,
-          r.userId,
-          r.tenantId,
-          r.sessionData,
-          r.payload,
-          r.hash2,
-          null,
-          null,
-          r.rotationKey,
-          r.expiresAt,
-          r.createdAt,
-        ]);
+        await pool.execute(sql, columnValues(r));
       };
     }
     case "redis": {
