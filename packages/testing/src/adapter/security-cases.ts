@@ -299,13 +299,13 @@ const cookieCases: ConformanceCase[] = [
         const status = await rawRequest(ctx.baseUrl, head(cookie ?? ""));
         assert.ok(status === 0 || (status >= 400 && status < 500), `${what} gave ${status}`);
       }
-      // Bytes HTTP parsers let through (HTAB, obs-text) reach Latch: it must answer, with a 4xx.
+      // Bytes HTTP parsers let through (HTAB, obs-text) reach Latch (a 4xx); a proxy in front may drop them (no answer).
       for (const [what, cookie] of [
         ["a tab inside the token", `sAccessToken=${accessToken.slice(0, 20)}\t${accessToken.slice(20)}`],
         ["8-bit bytes", `sAccessToken=\u00e9\u00ff${accessToken}`],
       ]) {
         const status = await rawRequest(ctx.baseUrl, head(cookie ?? ""));
-        assert.ok(status >= 400 && status < 500, `${what} gave ${status}`);
+        assert.ok(status === 0 || (status >= 400 && status < 500), `${what} gave ${status}`);
       }
       assert.equal((await ctx.client().get("/public")).status, 200, "the server still answers");
     },
@@ -467,6 +467,14 @@ const inputCases: ConformanceCase[] = [
 /** The default group (NONE anti-CSRF, same site). */
 export const securityCases: ConformanceCase[] = [...tokenCases, ...refreshCases, ...cookieCases, ...noneModeCsrfCases, ...inputCases];
 
+/** The example apps' state-changing routes (every one a CSRF target), with a valid body each. */
+const STATE_CHANGING: Array<[string, string, unknown]> = [
+  ["PUT", "/me/data", { sessionData: {} }],
+  ["PATCH", "/me/payload", { accessTokenPayload: { x: 1 } }],
+  ["POST", "/me/revoke-all", undefined],
+  ["POST", SIGNOUT, undefined],
+];
+
 /** VIA_TOKEN group. */
 export const securityCsrfCases: ConformanceCase[] = [
   {
@@ -479,13 +487,7 @@ export const securityCsrfCases: ConformanceCase[] = [
       assert.equal(refreshed.status, 200);
       const current = refreshed.headers.get("anti-csrf") ?? "";
       assert.ok(current && current !== first, "the anti-CSRF token rotates with the refresh token");
-      const attempts: Array<[string, string, unknown]> = [
-        ["PUT", "/me/data", { sessionData: {} }],
-        ["PATCH", "/me/payload", { accessTokenPayload: { x: 1 } }],
-        ["POST", "/me/revoke-all", undefined],
-        ["POST", SIGNOUT, undefined],
-      ];
-      for (const [method, path, json] of attempts) {
+      for (const [method, path, json] of STATE_CHANGING) {
         for (const token of [undefined, "", "wrong", first, current.toUpperCase(), current.slice(0, -1), `${current}0`]) {
           const headers: Record<string, string> = token === undefined ? {} : { "anti-csrf": token };
           const reply = await client.request(path, { method, json, headers });
@@ -538,13 +540,7 @@ export const securityCustomHeaderCases: ConformanceCase[] = [
     async run(ctx) {
       const { client, login } = await loggedIn(ctx);
       assert.equal(login.cookie("sAccessToken")?.attributes.samesite?.toLowerCase(), "none");
-      const attempts: Array<[string, string, unknown]> = [
-        ["PUT", "/me/data", { sessionData: {} }],
-        ["PATCH", "/me/payload", { accessTokenPayload: { x: 1 } }],
-        ["POST", "/me/revoke-all", undefined],
-        ["POST", SIGNOUT, undefined],
-      ];
-      for (const [method, path, json] of attempts) {
+      for (const [method, path, json] of STATE_CHANGING) {
         // A cross-site form or a "simple" fetch cannot set a custom header; anti-csrf is not rid.
         for (const headers of [{}, { "anti-csrf": "x" }, { "x-rid": "session" }] as Array<Record<string, string>>) {
           assertRefusedKept(
