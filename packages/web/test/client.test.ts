@@ -130,6 +130,24 @@ describe("@latch/web against the Express example (header mode)", () => {
     expect(((await me.json()) as { userId: string }).userId).toBe("frank");
   });
 
+  it("the demo's revoke route revokes only the caller's own sessions", async () => {
+    const owner = recordingClient();
+    const mallory = recordingClient();
+    const { sessionHandle } = await login(owner.client, "henry");
+    await login(mallory.client, "mallory");
+    const revoke = (client: LatchClient, handle: string) =>
+      client.fetch("/me/sessions/revoke", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ sessionHandle: handle }),
+      });
+    expect((await revoke(mallory.client, sessionHandle)).status).toBe(404);
+    expect(await (await owner.client.fetch("/me/sessions")).json()).toEqual({ sessionHandles: [sessionHandle] });
+    const own = await revoke(owner.client, sessionHandle);
+    expect(await own.json()).toEqual({ revoked: true });
+    expect(await (await mallory.client.fetch("/me/sessions")).json()).toMatchObject({ sessionHandles: [expect.any(String)] });
+  });
+
   it("leaves requests to other origins untouched", async () => {
     const { client, sent } = recordingClient();
     await login(client, "gina");

@@ -144,8 +144,10 @@ export function runBrowserScenarios(client: ClientName): void {
         expect([afterA.sessionHandle, afterB.sessionHandle]).toEqual([before.sessionHandle, before.sessionHandle]);
         expect(await log.theftReports()).toBe(0);
         const refreshes = (await log.refreshes()).slice(earlierRefreshes);
-        // Serialised across the tabs: one refresh, and the other tab used its result.
-        expect(refreshes.map((entry) => entry.status)).toEqual([200]);
+        expect(refreshes.length).toBeGreaterThan(0);
+        expect(refreshes.map((entry) => entry.status)).toEqual(refreshes.map(() => 200));
+        // @latch/web promises one refresh across tabs (Web Locks); the SDK's own lock is its business.
+        if (client === "latch") expect(refreshes).toHaveLength(1);
       });
 
       it("a sign-out in one tab ends the session in the other on its next call", async () => {
