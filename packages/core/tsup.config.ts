@@ -1,6 +1,6 @@
 import { latchPackage } from "../../tsup.base";
 
 export default latchPackage(
-  { index: "src/index.ts", node: "src/node/index.ts", web: "src/web/index.ts" },
+  { index: "src/index.ts", node: "src/node/index.ts", web: "src/web/index.ts", sql: "src/sql/index.ts" },
   { bundle: ["jose"], tsconfig: "tsconfig.node.json" },
 );

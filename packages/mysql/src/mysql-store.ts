@@ -1,13 +1,16 @@
-import type {
-  JSONObject,
-  RotateRefreshTokenInput,
-  SessionRecord,
-  SessionStore,
-  SigningAlgorithm,
-  SigningKeyRecord,
-  UserSessionsQuery,
-} from "@latch/core";
+import type { JSONObject, RotateRefreshTokenInput, SessionRecord, SessionStore, SigningKeyRecord, UserSessionsQuery } from "@latch/core";
 import { isLatchError, StoreError, StoreUnavailableError } from "@latch/core";
+import {
+  SESSION_COLUMNS,
+  type SessionRow,
+  SIGNING_KEY_COLUMNS,
+  type SigningKeyRow,
+  sessionFromRow,
+  sessionRowValues,
+  signingKeyFromRow,
+  signingKeyRowValues,
+  sqlText,
+} from "@latch/core/sql";
 import { createPool, type Pool, type PoolConnection, type PoolOptions, type ResultSetHeader, type RowDataPacket } from "mysql2/promise";
 
 export interface MysqlStoreOptions {
@@ -23,28 +26,9 @@ export interface MysqlStoreOptions {
   cleanupIntervalMs?: number;
 }
 
-interface SessionRow extends RowDataPacket {
-  session_handle: Buffer | string;
-  user_id: Buffer | string;
-  recipe_user_id: Buffer | string;
-  tenant_id: Buffer | string;
-  session_data: string;
-  access_token_payload: string;
-  refresh_token_hash2: Buffer | string;
-  parent_refresh_token_hash2: Buffer | string | null;
-  refresh_token_rotated_at: number | string | null;
-  refresh_token_rotation_key: Buffer | string;
-  expires_at: number | string;
-  created_at: number | string;
-}
-
-interface SigningKeyRow extends RowDataPacket {
-  kid: Buffer | string;
-  algorithm: string;
-  private_jwk: string;
-  public_jwk: string;
-  created_at: number | string;
-}
+// mysql2 hands VARBINARY columns back as Buffers and BIGINT as numbers or strings: @latch/core/sql's row types allow both.
+type MysqlSessionRow = SessionRow & RowDataPacket;
+type MysqlSigningKeyRow = SigningKeyRow & RowDataPacket;
 
 interface HandleRow extends RowDataPacket {
   session_handle: Buffer | string;
@@ -173,23 +157,8 @@ export class MysqlStore implements SessionStore {
     this.#cleanUpIfDue();
     try {
       await this.#execute(
-        `INSERT INTO ${this.#p}sessions (session_handle, user_id, recipe_user_id, tenant_id, session_data, access_token_payload,
-          refresh_token_hash2, parent_refresh_token_hash2, refresh_token_rotated_at, refresh_token_rotation_key, expires_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          record.sessionHandle,
-          record.userId,
-          record.recipeUserId,
-          record.tenantId,
-          JSON.stringify(record.sessionDataInDatabase),
-          JSON.stringify(record.accessTokenPayload),
-          record.refreshTokenHash2,
-          record.parentRefreshTokenHash2,
-          record.refreshTokenRotatedAt,
-          record.refreshTokenRotationKey,
-          record.expiresAt,
-          record.createdAt,
-        ],
+        `INSERT INTO ${this.#p}sessions (${SESSION_COLUMNS.join(", ")}) VALUES (${SESSION_COLUMNS.map(() => "?").join(", ")})`,
+        sessionRowValues(record),
       );
     } catch (error) {
       if (error instanceof StoreError && driverCode(error.cause) === "ER_DUP_ENTRY") {
@@ -200,8 +169,8 @@ export class MysqlStore implements SessionStore {
   }
 
   async getSession(sessionHandle: string): Promise<SessionRecord | undefined> {
-    const rows = await this.#execute<SessionRow[]>(`SELECT * FROM ${this.#p}sessions WHERE session_handle = ?`, [sessionHandle]);
-    return rows[0] && fromRow(rows[0]);
+    const rows = await this.#execute<MysqlSessionRow[]>(`SELECT * FROM ${this.#p}sessions WHERE session_handle = ?`, [sessionHandle]);
+    return rows[0] && sessionFromRow(rows[0]);
   }
 
   async rotateRefreshToken(input: RotateRefreshTokenInput): Promise<boolean> {
@@ -261,7 +230,7 @@ export class MysqlStore implements SessionStore {
             `SELECT session_handle FROM ${this.#p}sessions WHERE user_id = ? AND tenant_id = ? AND expires_at > ?`,
             [query.userId, query.tenantId, now],
           );
-    return rows.map((row) => text(row.session_handle));
+    return rows.map((row) => sqlText(row.session_handle));
   }
 
   async deleteExpiredSessions(now: number): Promise<number> {
@@ -270,22 +239,16 @@ export class MysqlStore implements SessionStore {
   }
 
   async getSigningKeys(): Promise<SigningKeyRecord[]> {
-    const rows = await this.#execute<SigningKeyRow[]>(`SELECT * FROM ${this.#p}signing_keys`, []);
-    return rows.map((row) => ({
-      kid: text(row.kid),
-      algorithm: row.algorithm as SigningAlgorithm,
-      privateJwk: row.private_jwk,
-      publicJwk: row.public_jwk,
-      createdAt: Number(row.created_at),
-    }));
+    const rows = await this.#execute<MysqlSigningKeyRow[]>(`SELECT * FROM ${this.#p}signing_keys`, []);
+    return rows.map(signingKeyFromRow);
   }
 
   async addSigningKey(key: SigningKeyRecord): Promise<void> {
     // Not INSERT IGNORE: that would also turn real errors (truncation) into warnings.
     await this.#execute(
-      `INSERT INTO ${this.#p}signing_keys (kid, algorithm, private_jwk, public_jwk, created_at) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO ${this.#p}signing_keys (${SIGNING_KEY_COLUMNS.join(", ")}) VALUES (${SIGNING_KEY_COLUMNS.map(() => "?").join(", ")})
        ON DUPLICATE KEY UPDATE kid = kid`,
-      [key.kid, key.algorithm, key.privateJwk, key.publicJwk, key.createdAt],
+      signingKeyRowValues(key),
     );
   }
 
@@ -323,7 +286,7 @@ export class MysqlStore implements SessionStore {
   }
 
   async #deleteHandles(connection: PoolConnection, rows: HandleRow[]): Promise<string[]> {
-    const handles = rows.map((row) => text(row.session_handle));
+    const handles = rows.map((row) => sqlText(row.session_handle));
     if (handles.length > 0) await connection.query(`DELETE FROM ${this.#p}sessions WHERE session_handle IN (?)`, [handles]);
     return handles;
   }
@@ -423,23 +386,3 @@ function driverCode(error: unknown): string | undefined {
 }
 
 /** VARBINARY columns arrive as Buffers. */
-function text(value: Buffer | string): string {
-  return typeof value === "string" ? value : value.toString("utf8");
-}
-
-function fromRow(row: SessionRow): SessionRecord {
-  return {
-    sessionHandle: text(row.session_handle),
-    userId: text(row.user_id),
-    recipeUserId: text(row.recipe_user_id),
-    tenantId: text(row.tenant_id),
-    sessionDataInDatabase: JSON.parse(row.session_data) as JSONObject,
-    accessTokenPayload: JSON.parse(row.access_token_payload) as JSONObject,
-    refreshTokenHash2: text(row.refresh_token_hash2),
-    parentRefreshTokenHash2: row.parent_refresh_token_hash2 === null ? null : text(row.parent_refresh_token_hash2),
-    refreshTokenRotatedAt: row.refresh_token_rotated_at === null ? null : Number(row.refresh_token_rotated_at),
-    refreshTokenRotationKey: text(row.refresh_token_rotation_key),
-    expiresAt: Number(row.expires_at),
-    createdAt: Number(row.created_at),
-  };
-}

@@ -1,13 +1,15 @@
-import type {
-  JSONObject,
-  RotateRefreshTokenInput,
-  SessionRecord,
-  SessionStore,
-  SigningAlgorithm,
-  SigningKeyRecord,
-  UserSessionsQuery,
-} from "@latch/core";
+import type { JSONObject, RotateRefreshTokenInput, SessionRecord, SessionStore, SigningKeyRecord, UserSessionsQuery } from "@latch/core";
 import { isLatchError, StoreError, StoreUnavailableError } from "@latch/core";
+import {
+  SESSION_COLUMNS,
+  type SessionRow,
+  SIGNING_KEY_COLUMNS,
+  type SigningKeyRow,
+  sessionFromRow,
+  sessionRowValues,
+  signingKeyFromRow,
+  signingKeyRowValues,
+} from "@latch/core/sql";
 import { DatabaseError, Pool, type PoolConfig, type QueryResultRow } from "pg";
 
 export interface PostgresStoreOptions {
@@ -21,30 +23,6 @@ export interface PostgresStoreOptions {
   tablePrefix?: string;
   /** Expired sessions are deleted in the background of a `createSession` at most this often, in ms (default 60 000; 0 turns it off). */
   cleanupIntervalMs?: number;
-}
-
-interface SessionRow {
-  session_handle: string;
-  user_id: string;
-  recipe_user_id: string;
-  tenant_id: string;
-  session_data: string;
-  access_token_payload: string;
-  refresh_token_hash2: string;
-  parent_refresh_token_hash2: string | null;
-  // bigint columns arrive as strings: pg does not guess that they fit a JS number.
-  refresh_token_rotated_at: string | null;
-  refresh_token_rotation_key: string;
-  expires_at: string;
-  created_at: string;
-}
-
-interface SigningKeyRow {
-  kid: string;
-  algorithm: string;
-  private_jwk: string;
-  public_jwk: string;
-  created_at: string;
 }
 
 const TABLE_PREFIX = /^[a-z_][a-z0-9_]{0,32}$/;
@@ -160,23 +138,8 @@ export class PostgresStore implements SessionStore {
     try {
       await this.#query(
         "insert",
-        `INSERT INTO ${this.#p}sessions (session_handle, user_id, recipe_user_id, tenant_id, session_data, access_token_payload,
-          refresh_token_hash2, parent_refresh_token_hash2, refresh_token_rotated_at, refresh_token_rotation_key, expires_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [
-          record.sessionHandle,
-          record.userId,
-          record.recipeUserId,
-          record.tenantId,
-          JSON.stringify(record.sessionDataInDatabase),
-          JSON.stringify(record.accessTokenPayload),
-          record.refreshTokenHash2,
-          record.parentRefreshTokenHash2,
-          record.refreshTokenRotatedAt,
-          record.refreshTokenRotationKey,
-          record.expiresAt,
-          record.createdAt,
-        ],
+        `INSERT INTO ${this.#p}sessions (${SESSION_COLUMNS.join(", ")}) VALUES (${SESSION_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")})`,
+        sessionRowValues(record),
       );
     } catch (error) {
       if (error instanceof StoreError && sqlState(error.cause) === "23505") {
@@ -188,7 +151,7 @@ export class PostgresStore implements SessionStore {
 
   async getSession(sessionHandle: string): Promise<SessionRecord | undefined> {
     const rows = await this.#query<SessionRow>("get", `SELECT * FROM ${this.#p}sessions WHERE session_handle = $1`, [sessionHandle]);
-    return rows[0] && fromRow(rows[0]);
+    return rows[0] && sessionFromRow(rows[0]);
   }
 
   async rotateRefreshToken(input: RotateRefreshTokenInput): Promise<boolean> {
@@ -274,21 +237,15 @@ export class PostgresStore implements SessionStore {
 
   async getSigningKeys(): Promise<SigningKeyRecord[]> {
     const rows = await this.#query<SigningKeyRow>("keys", `SELECT * FROM ${this.#p}signing_keys`, []);
-    return rows.map((row) => ({
-      kid: row.kid,
-      algorithm: row.algorithm as SigningAlgorithm,
-      privateJwk: row.private_jwk,
-      publicJwk: row.public_jwk,
-      createdAt: Number(row.created_at),
-    }));
+    return rows.map(signingKeyFromRow);
   }
 
   async addSigningKey(key: SigningKeyRecord): Promise<void> {
     await this.#query(
       "add_key",
-      `INSERT INTO ${this.#p}signing_keys (kid, algorithm, private_jwk, public_jwk, created_at) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO ${this.#p}signing_keys (${SIGNING_KEY_COLUMNS.join(", ")}) VALUES (${SIGNING_KEY_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")})
        ON CONFLICT (kid) DO NOTHING`,
-      [key.kid, key.algorithm, key.privateJwk, key.publicJwk, key.createdAt],
+      signingKeyRowValues(key),
     );
   }
 
@@ -375,21 +332,4 @@ export class PostgresStore implements SessionStore {
 /** The SQLSTATE of an error the server sent (not of a socket error, whose `code` is e.g. ECONNRESET). */
 function sqlState(error: unknown): string | undefined {
   return error instanceof DatabaseError ? error.code : undefined;
-}
-
-function fromRow(row: SessionRow): SessionRecord {
-  return {
-    sessionHandle: row.session_handle,
-    userId: row.user_id,
-    recipeUserId: row.recipe_user_id,
-    tenantId: row.tenant_id,
-    sessionDataInDatabase: JSON.parse(row.session_data) as JSONObject,
-    accessTokenPayload: JSON.parse(row.access_token_payload) as JSONObject,
-    refreshTokenHash2: row.refresh_token_hash2,
-    parentRefreshTokenHash2: row.parent_refresh_token_hash2,
-    refreshTokenRotatedAt: row.refresh_token_rotated_at === null ? null : Number(row.refresh_token_rotated_at),
-    refreshTokenRotationKey: row.refresh_token_rotation_key,
-    expiresAt: Number(row.expires_at),
-    createdAt: Number(row.created_at),
-  };
 }

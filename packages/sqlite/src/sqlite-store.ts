@@ -1,13 +1,17 @@
-import type {
-  JSONObject,
-  RotateRefreshTokenInput,
-  SessionRecord,
-  SessionStore,
-  SigningAlgorithm,
-  SigningKeyRecord,
-  UserSessionsQuery,
-} from "@latch/core";
+import type { JSONObject, RotateRefreshTokenInput, SessionRecord, SessionStore, SigningKeyRecord, UserSessionsQuery } from "@latch/core";
 import { isLatchError, StoreError, StoreUnavailableError } from "@latch/core";
+import {
+  SESSION_COLUMNS,
+  type SessionRow,
+  type SessionRowValues,
+  SIGNING_KEY_COLUMNS,
+  type SigningKeyRow,
+  type SigningKeyRowValues,
+  sessionFromRow,
+  sessionRow,
+  signingKeyFromRow,
+  signingKeyRow,
+} from "@latch/core/sql";
 import Database from "better-sqlite3";
 
 export interface SqliteStoreOptions {
@@ -24,29 +28,6 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Expired sessions are deleted on `createSession` at most this often, in ms (default 60 000; 0 turns it off). */
   cleanupIntervalMs?: number;
-}
-
-interface SessionRow {
-  session_handle: string;
-  user_id: string;
-  recipe_user_id: string;
-  tenant_id: string;
-  session_data: string;
-  access_token_payload: string;
-  refresh_token_hash2: string;
-  parent_refresh_token_hash2: string | null;
-  refresh_token_rotated_at: number | null;
-  refresh_token_rotation_key: string;
-  expires_at: number;
-  created_at: number;
-}
-
-interface SigningKeyRow {
-  kid: string;
-  algorithm: string;
-  private_jwk: string;
-  public_jwk: string;
-  created_at: number;
 }
 
 const TABLE_PREFIX = /^[A-Za-z_][A-Za-z0-9_]{0,32}$/;
@@ -87,11 +68,8 @@ const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB|IOERR|FU
 
 function prepareStatements(db: Database.Database, p: string) {
   return {
-    insert: db.prepare<[SessionRow]>(
-      `INSERT INTO ${p}sessions (session_handle, user_id, recipe_user_id, tenant_id, session_data, access_token_payload,
-        refresh_token_hash2, parent_refresh_token_hash2, refresh_token_rotated_at, refresh_token_rotation_key, expires_at, created_at)
-       VALUES (@session_handle, @user_id, @recipe_user_id, @tenant_id, @session_data, @access_token_payload,
-        @refresh_token_hash2, @parent_refresh_token_hash2, @refresh_token_rotated_at, @refresh_token_rotation_key, @expires_at, @created_at)`,
+    insert: db.prepare<[SessionRowValues]>(
+      `INSERT INTO ${p}sessions (${SESSION_COLUMNS.join(", ")}) VALUES (${SESSION_COLUMNS.map((column) => `@${column}`).join(", ")})`,
     ),
     get: db.prepare<[string], SessionRow>(`SELECT * FROM ${p}sessions WHERE session_handle = ?`),
     rotate: db.prepare<[string, number, number, string, string]>(
@@ -116,9 +94,9 @@ function prepareStatements(db: Database.Database, p: string) {
     ),
     deleteExpired: db.prepare<[number]>(`DELETE FROM ${p}sessions WHERE expires_at <= ?`),
     keys: db.prepare<[], SigningKeyRow>(`SELECT * FROM ${p}signing_keys`),
-    addKey: db.prepare<[SigningKeyRow]>(
-      `INSERT INTO ${p}signing_keys (kid, algorithm, private_jwk, public_jwk, created_at)
-       VALUES (@kid, @algorithm, @private_jwk, @public_jwk, @created_at) ON CONFLICT (kid) DO NOTHING`,
+    addKey: db.prepare<[SigningKeyRowValues]>(
+      `INSERT INTO ${p}signing_keys (${SIGNING_KEY_COLUMNS.join(", ")}) VALUES (${SIGNING_KEY_COLUMNS.map((column) => `@${column}`).join(", ")})
+       ON CONFLICT (kid) DO NOTHING`,
     ),
     removeKeys: db.prepare<[string]>(`DELETE FROM ${p}signing_keys WHERE kid IN (SELECT value FROM json_each(?))`),
   };
@@ -168,7 +146,7 @@ export class SqliteStore implements SessionStore {
         }
       }
       try {
-        statements.insert.run(toRow(record));
+        statements.insert.run(sessionRow(record));
       } catch (error) {
         if (sqliteCode(error) === "SQLITE_CONSTRAINT_PRIMARYKEY") {
           throw new StoreError(this.name, `a session with handle ${JSON.stringify(record.sessionHandle)} exists`, { cause: error });
@@ -181,7 +159,7 @@ export class SqliteStore implements SessionStore {
   async getSession(sessionHandle: string): Promise<SessionRecord | undefined> {
     return this.#run(() => {
       const row = this.#ready().get.get(sessionHandle);
-      return row && fromRow(row);
+      return row && sessionFromRow(row);
     });
   }
 
@@ -239,28 +217,12 @@ export class SqliteStore implements SessionStore {
   }
 
   async getSigningKeys(): Promise<SigningKeyRecord[]> {
-    return this.#run(() =>
-      this.#ready()
-        .keys.all()
-        .map((row) => ({
-          kid: row.kid,
-          algorithm: row.algorithm as SigningAlgorithm,
-          privateJwk: row.private_jwk,
-          publicJwk: row.public_jwk,
-          createdAt: row.created_at,
-        })),
-    );
+    return this.#run(() => this.#ready().keys.all().map(signingKeyFromRow));
   }
 
   async addSigningKey(key: SigningKeyRecord): Promise<void> {
     this.#run(() => {
-      this.#ready().addKey.run({
-        kid: key.kid,
-        algorithm: key.algorithm,
-        private_jwk: key.privateJwk,
-        public_jwk: key.publicJwk,
-        created_at: key.createdAt,
-      });
+      this.#ready().addKey.run(signingKeyRow(key));
     });
   }
 
@@ -356,38 +318,4 @@ function sqliteCode(error: unknown): string | undefined {
 
 function handles(rows: Array<{ session_handle: string }>): string[] {
   return rows.map((row) => row.session_handle);
-}
-
-function toRow(record: SessionRecord): SessionRow {
-  return {
-    session_handle: record.sessionHandle,
-    user_id: record.userId,
-    recipe_user_id: record.recipeUserId,
-    tenant_id: record.tenantId,
-    session_data: JSON.stringify(record.sessionDataInDatabase),
-    access_token_payload: JSON.stringify(record.accessTokenPayload),
-    refresh_token_hash2: record.refreshTokenHash2,
-    parent_refresh_token_hash2: record.parentRefreshTokenHash2,
-    refresh_token_rotated_at: record.refreshTokenRotatedAt,
-    refresh_token_rotation_key: record.refreshTokenRotationKey,
-    expires_at: record.expiresAt,
-    created_at: record.createdAt,
-  };
-}
-
-function fromRow(row: SessionRow): SessionRecord {
-  return {
-    sessionHandle: row.session_handle,
-    userId: row.user_id,
-    recipeUserId: row.recipe_user_id,
-    tenantId: row.tenant_id,
-    sessionDataInDatabase: JSON.parse(row.session_data) as JSONObject,
-    accessTokenPayload: JSON.parse(row.access_token_payload) as JSONObject,
-    refreshTokenHash2: row.refresh_token_hash2,
-    parentRefreshTokenHash2: row.parent_refresh_token_hash2,
-    refreshTokenRotatedAt: row.refresh_token_rotated_at,
-    refreshTokenRotationKey: row.refresh_token_rotation_key,
-    expiresAt: row.expires_at,
-    createdAt: row.created_at,
-  };
 }

@@ -1,0 +1,151 @@
+// For authors of SQL stores (@latch/sqlite, @latch/postgres, @latch/mysql and third-party ones):
+// the session table's columns and the one mapping between its rows and SessionRecord, so every
+// SQL store stores the same columns the same way and a new column is added in one place.
+import type { JSONObject, SessionRecord, SigningAlgorithm, SigningKeyRecord } from "../store/session-store";
+
+/** Text as drivers return it: a string, or bytes for binary columns (MySQL VARBINARY). */
+export type SqlText = string | Uint8Array;
+/** An integer as drivers return it: a number, or a string / bigint for BIGINT columns (pg, mysql2). */
+export type SqlInteger = number | string | bigint;
+
+/** The session table's columns, in the order of `sessionRowValues`. */
+export const SESSION_COLUMNS = [
+  "session_handle",
+  "user_id",
+  "recipe_user_id",
+  "tenant_id",
+  "session_data",
+  "access_token_payload",
+  "refresh_token_hash2",
+  "parent_refresh_token_hash2",
+  "refresh_token_rotated_at",
+  "refresh_token_rotation_key",
+  "expires_at",
+  "created_at",
+] as const;
+
+export type SessionColumn = (typeof SESSION_COLUMNS)[number];
+
+/** A session row as written: JSON as text, times as epoch milliseconds. */
+export interface SessionRowValues {
+  session_handle: string;
+  user_id: string;
+  recipe_user_id: string;
+  tenant_id: string;
+  session_data: string;
+  access_token_payload: string;
+  refresh_token_hash2: string;
+  parent_refresh_token_hash2: string | null;
+  refresh_token_rotated_at: number | null;
+  refresh_token_rotation_key: string;
+  expires_at: number;
+  created_at: number;
+}
+
+/** A session row as read back, in whatever representation the driver chose. */
+export type SessionRow = {
+  [column in SessionColumn]: SessionRowValues[column] extends number
+    ? SqlInteger
+    : SessionRowValues[column] extends number | null
+      ? SqlInteger | null
+      : SessionRowValues[column] extends string
+        ? SqlText
+        : SqlText | null;
+};
+
+/** The signing-key table's columns, in the order of `signingKeyRowValues`. */
+export const SIGNING_KEY_COLUMNS = ["kid", "algorithm", "private_jwk", "public_jwk", "created_at"] as const;
+
+/** A signing-key row as written. */
+export interface SigningKeyRowValues {
+  kid: string;
+  algorithm: string;
+  private_jwk: string;
+  public_jwk: string;
+  created_at: number;
+}
+
+/** A signing-key row as read back. */
+export interface SigningKeyRow {
+  kid: SqlText;
+  algorithm: SqlText;
+  private_jwk: SqlText;
+  public_jwk: SqlText;
+  created_at: SqlInteger;
+}
+
+/** The row for a session (named parameters: `@session_handle`, ...). */
+export function sessionRow(record: SessionRecord): SessionRowValues {
+  return {
+    session_handle: record.sessionHandle,
+    user_id: record.userId,
+    recipe_user_id: record.recipeUserId,
+    tenant_id: record.tenantId,
+    session_data: JSON.stringify(record.sessionDataInDatabase),
+    access_token_payload: JSON.stringify(record.accessTokenPayload),
+    refresh_token_hash2: record.refreshTokenHash2,
+    parent_refresh_token_hash2: record.parentRefreshTokenHash2,
+    refresh_token_rotated_at: record.refreshTokenRotatedAt,
+    refresh_token_rotation_key: record.refreshTokenRotationKey,
+    expires_at: record.expiresAt,
+    created_at: record.createdAt,
+  };
+}
+
+/** The row for a session as positional parameters, in `SESSION_COLUMNS` order. */
+export function sessionRowValues(record: SessionRecord): Array<string | number | null> {
+  const row = sessionRow(record);
+  return SESSION_COLUMNS.map((column) => row[column]);
+}
+
+/** The row for a signing key (named parameters: `@kid`, ...). */
+export function signingKeyRow(key: SigningKeyRecord): SigningKeyRowValues {
+  return { kid: key.kid, algorithm: key.algorithm, private_jwk: key.privateJwk, public_jwk: key.publicJwk, created_at: key.createdAt };
+}
+
+/** The row for a signing key as positional parameters, in `SIGNING_KEY_COLUMNS` order. */
+export function signingKeyRowValues(key: SigningKeyRecord): Array<string | number> {
+  const row = signingKeyRow(key);
+  return SIGNING_KEY_COLUMNS.map((column) => row[column]);
+}
+
+const utf8 = new TextDecoder();
+
+/** A text column's value as a string (binary columns come back as bytes). */
+export function sqlText(value: SqlText): string {
+  return typeof value === "string" ? value : utf8.decode(value);
+}
+
+/** An integer column's value as a number (epoch milliseconds fit a double exactly). */
+export function sqlInteger(value: SqlInteger): number {
+  return Number(value);
+}
+
+/** The session a row holds. */
+export function sessionFromRow(row: SessionRow): SessionRecord {
+  return {
+    sessionHandle: sqlText(row.session_handle),
+    userId: sqlText(row.user_id),
+    recipeUserId: sqlText(row.recipe_user_id),
+    tenantId: sqlText(row.tenant_id),
+    sessionDataInDatabase: JSON.parse(sqlText(row.session_data)) as JSONObject,
+    accessTokenPayload: JSON.parse(sqlText(row.access_token_payload)) as JSONObject,
+    refreshTokenHash2: sqlText(row.refresh_token_hash2),
+    parentRefreshTokenHash2: row.parent_refresh_token_hash2 === null ? null : sqlText(row.parent_refresh_token_hash2),
+    refreshTokenRotatedAt: row.refresh_token_rotated_at === null ? null : sqlInteger(row.refresh_token_rotated_at),
+    refreshTokenRotationKey: sqlText(row.refresh_token_rotation_key),
+    expiresAt: sqlInteger(row.expires_at),
+    createdAt: sqlInteger(row.created_at),
+  };
+}
+
+/** The signing key a row holds. */
+export function signingKeyFromRow(row: SigningKeyRow): SigningKeyRecord {
+  return {
+    kid: sqlText(row.kid),
+    algorithm: sqlText(row.algorithm) as SigningAlgorithm,
+    privateJwk: sqlText(row.private_jwk),
+    publicJwk: sqlText(row.public_jwk),
+    createdAt: sqlInteger(row.created_at),
+  };
+}
