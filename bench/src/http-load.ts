@@ -157,7 +157,12 @@ export async function load(server: Server, request: LoadRequest, seconds: number
  * `chains` holds one `sRefreshToken=...` per connection and is updated in place.
  */
 export async function loadRefresh(server: Server, path: string, chains: string[], seconds: number): Promise<LoadResult> {
-  let next = 0;
+  // A session is lent to one request at a time and comes back with its response, so no two
+  // requests ever carry one chain's token at once. (autocannon's per-request context is reset
+  // after every request, so it cannot pin a connection to a session; a round-robin over
+  // sessions let two connections send the same token and one of them, later, a token two
+  // rotations old: theft detection, then 401s.)
+  const free = chains.map((_, slot) => slot);
   const cpuBefore = server.cpuMicros();
   type Context = { slot?: number };
   const result = await autocannon({
@@ -170,14 +175,26 @@ export async function loadRefresh(server: Server, path: string, chains: string[]
         method: "POST",
         path,
         setupRequest: (request, context: Context) => {
-          context.slot ??= next++ % chains.length;
-          return { ...request, headers: { ...request.headers, cookie: chains[context.slot] as string } };
+          const slot = free.shift();
+          if (slot === undefined) throw new Error("more requests in flight than sessions");
+          context.slot = slot;
+          return { ...request, headers: { ...request.headers, cookie: chains[slot] as string } };
         },
         onResponse: (status, _body, context: Context, headers) => {
-          if (status !== 200 || context.slot === undefined) return;
-          const values = ([] as string[]).concat((headers as Record<string, string | string[]>)["set-cookie"] ?? []);
-          const refresh = values.map(cookiePair).find((pair) => pair.startsWith("sRefreshToken="));
-          if (refresh) chains[context.slot] = refresh;
+          const slot = context.slot;
+          if (slot === undefined) return;
+          context.slot = undefined;
+          if (status === 200) {
+            const setCookie = Object.entries(headers as Record<string, string | string[]>).find(
+              ([name]) => name.toLowerCase() === "set-cookie",
+            )?.[1];
+            const refresh = ([] as string[])
+              .concat(setCookie ?? [])
+              .map(cookiePair)
+              .find((pair) => pair.startsWith("sRefreshToken="));
+            if (refresh) chains[slot] = refresh;
+          }
+          free.push(slot);
         },
       },
     ],
