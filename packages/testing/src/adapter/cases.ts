@@ -531,8 +531,19 @@ const expiry: ConformanceCase[] = [
       await ctx.login(client);
       await new Promise((resolve) => setTimeout(resolve, 2100));
       assertJsonBody(await client.get("/me"), 401, TRY_REFRESH);
-      assertJsonBody(await client.post(REFRESH), 200, "{}");
-      assert.equal((await client.get("/me")).status, 200);
+      // The new access token lives one second too: on a loaded machine the next request may come
+      // later than that. Such a 401 is right only when the front token says the token has expired,
+      // and the client refreshes again, as a browser would; the session must come back.
+      for (let attempt = 1; ; attempt++) {
+        const refreshed = await client.post(REFRESH);
+        assertJsonBody(refreshed, 200, "{}");
+        const expiresAt = decodeFrontTokenHeader(refreshed.headers.get("front-token") ?? "").ate;
+        const me = await client.get("/me");
+        if (me.status === 200) break;
+        assertJsonBody(me, 401, TRY_REFRESH);
+        assert.ok(Date.now() >= expiresAt, `401 for an access token that expires at ${new Date(expiresAt).toISOString()}`);
+        assert.ok(attempt < 5, "the session never came back after five refreshes");
+      }
     },
   },
 ];
