@@ -1,32 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BaseResponse } from "../src/http/base-response";
 import { parseCookieHeader, serializeCookie, setCookieIdentity } from "../src/http/cookies";
-
-/** An in-memory response: the abstract members over a header map. */
-class RecordingResponse extends BaseResponse {
-  readonly headers = new Map<string, string | string[]>();
-  status = 200;
-  body: unknown;
-  setStatus(code: number) {
-    this.status = code;
-  }
-  setHeader(name: string, value: string) {
-    this.headers.set(name.toLowerCase(), value);
-  }
-  getHeader(name: string) {
-    return this.headers.get(name.toLowerCase());
-  }
-  removeHeader(name: string) {
-    this.headers.delete(name.toLowerCase());
-  }
-  setCookieHeaders(values: string[]) {
-    this.headers.set("set-cookie", values);
-  }
-  sendJson(code: number, body: unknown) {
-    this.status = code;
-    this.body = body;
-  }
-}
+import { RecordingResponse } from "./support/recording-http";
 
 describe("cookie parsing", () => {
   it("keeps duplicates in order", () => {

@@ -2,49 +2,8 @@
 // method, with the token missing, wrong and replayed. The HTTP conformance groups cover the routes
 // the example apps have; this covers the methods they do not (DELETE, HEAD, OPTIONS).
 import { describe, expect, it } from "vitest";
-import { BaseRequest, BaseResponse, type HttpMethod, Latch, MemoryStore, TryRefreshTokenError } from "../../src/index";
-
-class FakeRequest extends BaseRequest {
-  constructor(
-    readonly method: HttpMethod,
-    readonly headers: Record<string, string>,
-  ) {
-    super();
-  }
-  getMethod() {
-    return this.method;
-  }
-  getOriginalUrl() {
-    return "/me";
-  }
-  getHeader(name: string) {
-    return this.headers[name];
-  }
-  async getJsonBody() {
-    return undefined;
-  }
-  async getFormBody() {
-    return {};
-  }
-}
-
-class FakeResponse extends BaseResponse {
-  readonly headers = new Map<string, string | string[]>();
-  setStatus() {}
-  setHeader(name: string, value: string) {
-    this.headers.set(name.toLowerCase(), value);
-  }
-  getHeader(name: string) {
-    return this.headers.get(name.toLowerCase());
-  }
-  removeHeader(name: string) {
-    this.headers.delete(name.toLowerCase());
-  }
-  setCookieHeaders(values: string[]) {
-    this.headers.set("set-cookie", values);
-  }
-  sendJson() {}
-}
+import { type HttpMethod, Latch, MemoryStore, TryRefreshTokenError } from "../../src/index";
+import { RecordingRequest, RecordingResponse } from "../support/recording-http";
 
 const UNSAFE: HttpMethod[] = ["POST", "PUT", "PATCH", "DELETE"];
 const SAFE: HttpMethod[] = ["GET", "HEAD", "OPTIONS"];
@@ -59,11 +18,11 @@ async function setup(antiCsrf: "NONE" | "VIA_CUSTOM_HEADER" | "VIA_TOKEN") {
   ).getAllSessionTokensDangerously();
   const verify = (method: HttpMethod, headers: Record<string, string> = {}, bearer = false) =>
     latch.getSession(
-      new FakeRequest(method, {
+      new RecordingRequest(method, {
         ...(bearer ? { authorization: `Bearer ${current.accessToken}` } : { cookie: `sAccessToken=${current.accessToken}` }),
         ...headers,
       }),
-      new FakeResponse(),
+      new RecordingResponse(),
     );
   return { verify, current, replayed: firstTokens.antiCsrfToken };
 }
