@@ -94,6 +94,19 @@ export class Latch {
     return this.#manager.getSession(toBaseRequest(req), toBaseResponse(res), options);
   }
 
+  /**
+   * For adapters: `getSession` that returns the session itself, not a promise, when it can (a
+   * token verified before, no `checkDatabase`, no claim validators), and otherwise a promise. On
+   * the synchronous path errors are thrown; on the other, the promise rejects.
+   */
+  getSessionMaybeSync(
+    req: RequestLike,
+    res: ResponseLike,
+    options?: GetSessionOptions,
+  ): SessionContainer | undefined | Promise<SessionContainer | undefined> {
+    return this.#manager.getSessionMaybeSync(toBaseRequest(req), toBaseResponse(res), options);
+  }
+
   getSessionWithoutRequestResponse(
     accessToken: string,
     antiCsrfToken?: string,

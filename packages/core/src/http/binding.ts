@@ -12,18 +12,33 @@ export interface WrapperResolver {
 }
 
 interface Bindings {
+  /** For native objects that cannot take a property (frozen, sealed, non-extensible). */
   requests: WeakMap<object, BaseRequest>;
   responses: WeakMap<object, BaseResponse>;
   resolvers: WrapperResolver[];
 }
 
-// WeakMaps rather than properties on the native objects: adding properties to a framework's
-// request changes its shape and slows the framework's own code. Kept on globalThis under
-// Symbol.for so the ESM and CJS builds of core (or two copies of it) share them.
+// The wrappers live on the native objects, under symbols. Not in a WeakMap: the wrapper holds its
+// native object, and V8's scavenger keeps a WeakMap's values alive, so every request's whole object
+// graph (socket, parser state, headers) survived young-generation GC and was only freed by a full
+// mark-compact: on Express that was about 20 µs of GC per request (bench/OPTIMISATIONS.md). One
+// symbol-keyed property costs the framework nothing measurable. Symbol.for, and the fallback maps
+// on globalThis, so that the ESM and CJS builds of core (or two copies of it) share the bindings.
+const REQUEST_KEY = Symbol.for("latch.request");
+const RESPONSE_KEY = Symbol.for("latch.response");
+type Bindable = { [REQUEST_KEY]?: BaseRequest; [RESPONSE_KEY]?: BaseResponse };
 const BINDINGS_KEY = Symbol.for("latch.bindings");
 const globalBindings = globalThis as { [BINDINGS_KEY]?: Bindings };
 globalBindings[BINDINGS_KEY] ??= { requests: new WeakMap(), responses: new WeakMap(), resolvers: [] };
 const bindings: Bindings = globalBindings[BINDINGS_KEY];
+
+function boundRequest(native: object): BaseRequest | undefined {
+  return (native as Bindable)[REQUEST_KEY] ?? bindings.requests.get(native);
+}
+
+function boundResponse(native: object): BaseResponse | undefined {
+  return (native as Bindable)[RESPONSE_KEY] ?? bindings.responses.get(native);
+}
 
 /** Registers a resolver (once per adapter; registering the same object twice is a no-op). */
 export function registerWrapperResolver(resolver: WrapperResolver): void {
@@ -39,8 +54,10 @@ export type ResponseLike = BaseResponse | object;
  * `req`/`res` to `createNewSession(req, res, ...)` and core finds the wrappers.
  */
 export function bindBaseObjects(nativeRequest: object, request: BaseRequest, nativeResponse: object, response: BaseResponse): void {
-  bindings.requests.set(nativeRequest, request);
-  bindings.responses.set(nativeResponse, response);
+  if (Object.isExtensible(nativeRequest)) (nativeRequest as Bindable)[REQUEST_KEY] = request;
+  else bindings.requests.set(nativeRequest, request);
+  if (Object.isExtensible(nativeResponse)) (nativeResponse as Bindable)[RESPONSE_KEY] = response;
+  else bindings.responses.set(nativeResponse, response);
 }
 
 /** The wrappers bound to these native objects earlier in the request, if any (adapters wrap once). */
@@ -48,8 +65,8 @@ export function boundBaseObjects(
   nativeRequest: object,
   nativeResponse: object,
 ): { request: BaseRequest; response: BaseResponse } | undefined {
-  const request = bindings.requests.get(nativeRequest);
-  const response = bindings.responses.get(nativeResponse);
+  const request = boundRequest(nativeRequest);
+  const response = boundResponse(nativeResponse);
   return request && response ? { request, response } : undefined;
 }
 
@@ -69,14 +86,14 @@ function isBaseResponse(value: object): value is BaseResponse {
 
 export function toBaseRequest(value: RequestLike): BaseRequest {
   if (isBaseRequest(value)) return value;
-  const bound = bindings.requests.get(value) ?? resolve((resolver) => resolver.request?.(value));
+  const bound = boundRequest(value) ?? resolve((resolver) => resolver.request?.(value));
   if (bound) return bound;
   throw new ConfigError("this request is not known to Latch: mount your framework's Latch middleware first, or pass a BaseRequest");
 }
 
 export function toBaseResponse(value: ResponseLike): BaseResponse {
   if (isBaseResponse(value)) return value;
-  const bound = bindings.responses.get(value) ?? resolve((resolver) => resolver.response?.(value));
+  const bound = boundResponse(value) ?? resolve((resolver) => resolver.response?.(value));
   if (bound) return bound;
   throw new ConfigError("this response is not known to Latch: mount your framework's Latch middleware first, or pass a BaseResponse");
 }

@@ -1,4 +1,5 @@
 import { base64UrlDecode, base64UrlEncode, hex, utf8Bytes } from "./encoding";
+import { type NodeCrypto, nodeCrypto } from "./native";
 
 // Web Crypto is global in Node 20+, edge runtimes and browsers.
 const subtle = globalThis.crypto.subtle;
@@ -16,13 +17,35 @@ export function randomUuid(): string {
   return globalThis.crypto.randomUUID();
 }
 
+/** SHA-256 of the UTF-8 text, lower-case hex. */
 export async function sha256Hex(text: string): Promise<string> {
+  return nodeCrypto ? nodeSha256Hex(nodeCrypto, text) : webSha256Hex(text);
+}
+
+/** HMAC-SHA-256 with a base64url key, base64url (unpadded). */
+export async function hmacSha256Base64Url(keyBase64Url: string, message: string): Promise<string> {
+  return nodeCrypto ? nodeHmacSha256Base64Url(nodeCrypto, keyBase64Url, message) : webHmacSha256Base64Url(keyBase64Url, message);
+}
+
+/** @internal The Web Crypto path (edge runtimes, browsers); exported to test it against Node's. */
+export async function webSha256Hex(text: string): Promise<string> {
   return hex(new Uint8Array(await subtle.digest("SHA-256", utf8Bytes(text))));
 }
 
-export async function hmacSha256Base64Url(keyBase64Url: string, message: string): Promise<string> {
+/** @internal */
+export async function webHmacSha256Base64Url(keyBase64Url: string, message: string): Promise<string> {
   const key = await subtle.importKey("raw", base64UrlDecode(keyBase64Url), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   return base64UrlEncode(new Uint8Array(await subtle.sign("HMAC", key, utf8Bytes(message))));
+}
+
+/** @internal The Node path: synchronous, no thread-pool hop, no key import. */
+export function nodeSha256Hex(crypto: NodeCrypto, text: string): string {
+  return crypto.createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/** @internal */
+export function nodeHmacSha256Base64Url(crypto: NodeCrypto, keyBase64Url: string, message: string): string {
+  return crypto.createHmac("sha256", base64UrlDecode(keyBase64Url)).update(message, "utf8").digest("base64url");
 }
 
 /**

@@ -1,4 +1,7 @@
-// Byte/string codecs on Web APIs only, so core runs in Node, edge runtimes and browsers alike.
+// Byte/string codecs on Web APIs, so core runs in Node, edge runtimes and browsers alike; where
+// Node's Buffer exists, base64 goes through it (the front token is about 1 KB: the portable
+// String.fromCharCode path was 8% of a login's CPU).
+import { nodeBuffer } from "./native";
 
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
@@ -27,6 +30,13 @@ function bytesToBinaryString(bytes: Uint8Array): string {
 
 /** Standard base64 (with padding), as the front-token header uses. */
 export function base64Encode(bytes: Uint8Array): string {
+  return nodeBuffer
+    ? nodeBuffer.from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength).toString("base64")
+    : webBase64Encode(bytes);
+}
+
+/** @internal The portable path; exported to test it against Buffer's. */
+export function webBase64Encode(bytes: Uint8Array): string {
   return btoa(bytesToBinaryString(bytes));
 }
 
@@ -38,7 +48,8 @@ export function base64Decode(text: string): Uint8Array<ArrayBuffer> {
 }
 
 export function base64UrlEncode(bytes: Uint8Array): string {
-  return base64Encode(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  if (nodeBuffer) return nodeBuffer.from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength).toString("base64url");
+  return webBase64Encode(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
