@@ -1,7 +1,7 @@
 // The Express servers of the HTTP scenarios, one per library (and per store), selected by argv[2].
 // Each serves POST /login (creates a session for "bench-user") and GET /protected (needs it);
 // Latch's also serve its refresh route.
-import { Latch, MemoryStore } from "@latch/core";
+import { Latch, MemoryStore, type SigningAlgorithm } from "@latch/core";
 import { middleware, type SessionRequest, verifySession } from "@latch/express";
 import { fromNodeHeaders } from "better-auth/node";
 import { RedisStore } from "connect-redis";
@@ -38,10 +38,11 @@ function latchApp(latch: Latch, checkDatabase = false): void {
 }
 
 async function setup(): Promise<void> {
-  const [prefix, storeName] = kind.split(":") as [string, StoreName | undefined];
+  // "latch:<store>" signs with the default algorithm (RS256), "latch:<store>:<alg>" with <alg>.
+  const [prefix, storeName, jwtAlgorithm] = kind.split(":") as [string, StoreName | undefined, SigningAlgorithm | undefined];
   if (storeName && STORE_NAMES.includes(storeName)) {
     if (prefix === "latch")
-      return latchApp(new Latch({ store: latchStore(storeName), appInfo: { apiDomain: `http://127.0.0.1:${port}` } }));
+      return latchApp(new Latch({ store: latchStore(storeName), appInfo: { apiDomain: `http://127.0.0.1:${port}` }, jwtAlgorithm }));
     if (prefix === "raw" && storeName !== "memory") {
       const insert = await rawInsert(storeName);
       app.post("/login", async (_req, res) => {
@@ -59,6 +60,13 @@ async function setup(): Promise<void> {
     case "bare-with-two-noop-middlewares": {
       // Express's own cost of the two layers a session library adds (app.use + a route middleware).
       app.use((_req, _res, next) => next());
+      app.post("/login", ok);
+      app.get("/protected", (_req, _res, next) => next(), ok);
+      return;
+    }
+    case "latch-middleware-only": {
+      // Only the app-wide middleware (serving Latch's routes, binding req/res); no session check.
+      app.use(middleware({ latch: new Latch({ store: new MemoryStore(), appInfo: { apiDomain: `http://127.0.0.1:${port}` } }) }));
       app.post("/login", ok);
       app.get("/protected", (_req, _res, next) => next(), ok);
       return;
