@@ -9,7 +9,7 @@ import {
   registerWrapperResolver,
   type SessionContainer,
 } from "@latch/core";
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from "fastify";
 import fp from "fastify-plugin";
 import { FastifyRequestWrapper } from "./request";
 import { FastifyResponseWrapper } from "./response";
@@ -105,17 +105,27 @@ export const latchPlugin = fp(registerLatch, { fastify: "5.x", name: "@latch/fas
  * A preHandler that verifies the session and sets `request.session`. A Latch error is answered on
  * the reply (401, 403, 503...) and the route does not run.
  */
-export function verifySession(options: GetSessionOptions & { latch?: Latch } = {}): preHandlerAsyncHookHandler {
+export function verifySession(options: GetSessionOptions & { latch?: Latch } = {}): preHandlerHookHandler {
   const { latch: instance, ...sessionOptions } = options;
-  return async function verifyLatchSession(request, reply) {
+  // A callback hook, not an async one: a token verified before is answered without a promise.
+  return function verifyLatchSession(request, reply, done) {
     const latch = instance ?? getLatch();
     const wrapped = wrap(request, reply);
-    try {
-      const session = await latch.getSession(wrapped.request, wrapped.response, sessionOptions);
+    const attach = (session: SessionContainer | undefined) => {
       if (session) request.session = session;
+      done();
+    };
+    // An answered Latch error ends the request here: the route does not run, done() is not called.
+    const fail = (error: unknown) => {
+      if (!latch.handleError(error, wrapped.request, wrapped.response)) done(error as Error);
+    };
+    let result: SessionContainer | undefined | Promise<SessionContainer | undefined>;
+    try {
+      result = latch.getSessionMaybeSync(wrapped.request, wrapped.response, sessionOptions);
     } catch (error) {
-      if (!latch.handleError(error, wrapped.request, wrapped.response)) throw error;
-      return reply;
+      return fail(error);
     }
+    if (result instanceof Promise) result.then(attach, fail);
+    else attach(result);
   };
 }

@@ -1,4 +1,3 @@
-import Boom from "@hapi/boom";
 import type { Lifecycle, Plugin, Request, ResponseToolkit, Server, ServerAuthSchemeObject } from "@hapi/hapi";
 import {
   bindBaseObjects,
@@ -68,7 +67,11 @@ function latchErrorOf(request: Request): unknown {
 
 const authErrors = new WeakMap<Request, unknown>();
 
-function register(server: Server, options: LatchHapiOptions): void {
+async function register(server: Server, options: LatchHapiOptions): Promise<void> {
+  // Boom is loaded when the plugin registers, not when the adapter is imported: hapi has it loaded
+  // by then anyway, and an app's cold start (or a script that only imports types) does not pay for it.
+  const boomModule = await import("@hapi/boom");
+  const unauthorized = boomModule.unauthorized ?? boomModule.default.unauthorized;
   const latchOf = () => options.latch ?? getLatch();
 
   // hapi parses cookies itself: tell it Latch's, so a value it finds odd never fails the request
@@ -111,7 +114,7 @@ function register(server: Server, options: LatchHapiOptions): void {
           if (!isLatchError(error)) throw error;
           // No token at all is "missing" to hapi, so `mode: "optional"` and "try" routes go on without a session.
           const missing = error.code === "UNAUTHORISED" && !(error as UnauthorisedError).clearTokens;
-          const boom = missing ? Boom.unauthorized(null, "latch") : Boom.unauthorized(error.message, "latch");
+          const boom = missing ? unauthorized(null, "latch") : unauthorized(error.message, "latch");
           boom.data = error;
           authErrors.set(request, error);
           return h.unauthenticated(boom);

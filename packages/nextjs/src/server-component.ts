@@ -6,8 +6,6 @@ import {
   isLatchError,
 } from "@latch/core";
 import { WebRequest, WebResponse } from "@latch/core/web";
-// ".js": next has no exports map, so Node resolves ESM subpaths only by file name.
-import { headers } from "next/headers.js";
 import { type AdapterOptions, resolveLatch } from "./request";
 
 /** What a server component or server action learns about the session (plain data: safe to pass to client components). */
@@ -33,6 +31,10 @@ export async function getSSRSession(options: Omit<GetSessionOptions, "sessionReq
   const { latch: _instance, ...sessionOptions } = options;
   const latch = await resolveLatch(options);
   // A GET: pages are not CSRF-checked (server actions are POSTs that Next.js checks by Origin).
+  // Loaded here, not at the top: `next/headers` costs ~35 ms to import, which every importer of
+  // the adapter (route handlers, middleware, the pages router) would otherwise pay at cold start.
+  // ".js": next has no exports map, so Node resolves ESM subpaths only by file name.
+  const { headers } = await import("next/headers.js");
   const request = new WebRequest(new Request("http://localhost/", { headers: await headers() }));
   try {
     const session = await latch.getSession(request, new WebResponse(), { antiCsrfCheck: false, ...sessionOptions, sessionRequired: false });
