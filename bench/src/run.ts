@@ -5,7 +5,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { type Bar, chart } from "./chart";
-import { ADAPTER_PAIRS, coldImports } from "./cold-start";
+import { ADAPTER_PAIRS, coldImports, withFramework } from "./cold-start";
 import {
   type LoadRequest,
   type LoadResult,
@@ -347,17 +347,29 @@ if (!skip.has("5")) {
   out(`## 5. Cold import (median of ${coldRuns} fresh processes, ms)`);
   out();
   const times = coldImports(coldRuns);
-  out("| Latch adapter (with @latch/core) | ms | supertokens-node entry | ms | Latch ÷ it |");
-  out("| --- | ---: | --- | ---: | ---: |");
+  out(
+    "| Latch adapter (with @latch/core) | ms | ms with its framework already loaded | supertokens-node entry | ms | Latch ÷ it | Latch ÷ it, framework loaded |",
+  );
+  out("| --- | ---: | ---: | --- | ---: | ---: | ---: |");
   for (const pair of ADAPTER_PAIRS) {
     const latch = times.get(pair.latch);
+    const loaded = pair.framework ? times.get(withFramework(pair.latch)) : undefined;
     const st = times.get(pair.supertokens);
-    out(`| ${pair.latch} | ${latch?.toFixed(1)} | ${pair.supertokens} | ${st?.toFixed(1)} | ${ratio(latch, st)} |`);
+    out(
+      `| ${pair.latch} | ${latch?.toFixed(1)} | ${loaded?.toFixed(1) ?? ""} | ${pair.supertokens} | ${st?.toFixed(1)} | ${ratio(latch, st)} | ${loaded === undefined ? "" : ratio(loaded, st)} |`,
+    );
   }
   out();
   const failing = ADAPTER_PAIRS.filter((p) => (times.get(p.latch) ?? Number.POSITIVE_INFINITY) >= (times.get(p.supertokens) ?? 0) / 3);
+  const failingLoaded = failing.filter(
+    (p) => !p.framework || (times.get(withFramework(p.latch)) ?? Number.POSITIVE_INFINITY) >= (times.get(p.supertokens) ?? 0) / 3,
+  );
   out(
-    `Target: an adapter with core under 1/3 of supertokens-node's: **${failing.length === 0 ? "met for every adapter" : `missed for ${failing.map((p) => p.latch).join(", ")}`}**. @latch/nestjs and @latch/loopback import their framework's decorator packages (@nestjs/common, @loopback/core) at load, which supertokens-node's entries do not; that import is most of their time.`,
+    `Target: an adapter with core under 1/3 of supertokens-node's: **${failing.length === 0 ? "met for every adapter" : `missed for ${failing.map((p) => p.latch).join(", ")}`}** on a cold process${failing.length === 0 ? "" : `; with the framework already loaded, as in any app of that framework, **${failingLoaded.length === 0 ? "met for every adapter" : `missed for ${failingLoaded.map((p) => p.latch).join(", ")}`}**`}. @latch/nestjs and @latch/loopback define their guard, module and component classes with the framework's decorators (@nestjs/common, @loopback/core), so importing them loads the framework; supertokens-node's entries load no framework. The column "framework already loaded" imports ${ADAPTER_PAIRS.filter(
+      (p) => p.framework,
+    )
+      .map((p) => `${p.framework?.join(", ")} (for ${p.latch})`)
+      .join("; ")} first, untimed.`,
   );
   out();
 }

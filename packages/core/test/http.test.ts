@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseCookieHeader, serializeCookie, setCookieIdentity } from "../src/http/cookies";
+import { cookieIdentity, parseCookieHeader, serializeCookie, setCookieIdentity } from "../src/http/cookies";
 import { RecordingResponse } from "./support/recording-http";
 
 describe("cookie parsing", () => {
@@ -63,5 +64,23 @@ describe("BaseResponse", () => {
     res.exposeHeaders("front-token");
     res.exposeHeaders("front-token", "anti-csrf");
     expect(res.getHeader("access-control-expose-headers")).toBe("x-request-id, front-token, anti-csrf");
+  });
+});
+
+describe("cookie identity", () => {
+  it("from a cookie's parts equals what its Set-Cookie header reads back (so replacing works)", () => {
+    const token = fc.stringMatching(/^[A-Za-z0-9_.-]{1,40}$/);
+    fc.assert(
+      fc.property(
+        token,
+        token,
+        fc.stringMatching(/^\/[a-z/]{0,20}$/),
+        fc.option(fc.stringMatching(/^\.?[A-Za-z0-9.-]{1,20}$/), { nil: undefined }),
+        (name, value, path, domain) => {
+          const cookie = { name, value, expires: 0, path, domain, secure: true, httpOnly: true, sameSite: "lax" as const };
+          expect(cookieIdentity(name, path, domain)).toBe(setCookieIdentity(serializeCookie(cookie)));
+        },
+      ),
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { type Cookie, serializeCookie, setCookieIdentity } from "./cookies";
+import { type Cookie, cookieIdentity, serializeCookie, setCookieIdentity } from "./cookies";
 
 /**
  * What Latch needs to write a response. Adapters implement the abstract members over their
@@ -22,9 +22,13 @@ export abstract class BaseResponse {
    */
   setCookie(cookie: Cookie): void {
     const header = serializeCookie(cookie);
-    const identity = setCookieIdentity(header);
-    const existing = toList(this.getHeader("set-cookie")).filter((value) => setCookieIdentity(value) !== identity);
-    this.setCookieHeaders([...existing, header]);
+    const existing = toList(this.getHeader("set-cookie"));
+    if (existing.length === 0) {
+      this.setCookieHeaders([header]);
+      return;
+    }
+    const identity = cookieIdentity(cookie.name, cookie.path, cookie.domain);
+    this.setCookieHeaders([...existing.filter((value) => setCookieIdentity(value) !== identity), header]);
   }
 
   /** Appends names to Access-Control-Expose-Headers, keeping whatever the app put there. */

@@ -37,9 +37,14 @@ export function setCookieIdentity(header: string): string {
   for (const attribute of attributes) {
     const [key = "", value = ""] = attribute.split("=", 2).map((s) => s.trim());
     if (key.toLowerCase() === "path") path = value;
-    else if (key.toLowerCase() === "domain") domain = value.replace(/^\./, "").toLowerCase();
+    else if (key.toLowerCase() === "domain") domain = value;
   }
-  return `${name};${path};${domain}`;
+  return cookieIdentity(name, path, domain);
+}
+
+/** The identity of a cookie from its parts: what `setCookieIdentity` reads back from its header. */
+export function cookieIdentity(name: string, path: string, domain: string | undefined): string {
+  return `${name};${path};${(domain ?? "").replace(/^\./, "").toLowerCase()}`;
 }
 
 /**

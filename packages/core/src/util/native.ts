@@ -9,6 +9,7 @@
 export interface NodeCrypto {
   createHash(algorithm: "sha256"): NodeDigest;
   createHmac(algorithm: "sha256", key: Uint8Array): NodeDigest;
+  randomFillSync(buffer: Uint8Array): Uint8Array;
 }
 
 interface NodeDigest {

@@ -7,6 +7,7 @@ import {
   hmacSha256Base64Url,
   nodeHmacSha256Base64Url,
   nodeSha256Hex,
+  randomBytes,
   sha256Hex,
   webHmacSha256Base64Url,
   webSha256Hex,
@@ -45,6 +46,22 @@ describe("runtime-native crypto", () => {
         expect(nodeHmacSha256Base64Url(crypto, key, message)).toBe(await webHmacSha256Base64Url(key, message));
       }),
     );
+  });
+
+  it("random bytes from the pool: the asked length, never the same bytes twice, across refills", () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const bytes = randomBytes(32);
+      expect(bytes.length).toBe(32);
+      const hexBytes = Buffer.from(bytes).toString("hex");
+      expect(seen.has(hexBytes)).toBe(false);
+      seen.add(hexBytes);
+    }
+    // Slices are copies: changing one never changes the next.
+    const a = randomBytes(16);
+    a.fill(0);
+    expect(randomBytes(16).some((byte) => byte !== 0)).toBe(true);
+    expect(randomBytes(5000).length).toBe(5000);
   });
 
   it("base64 and base64url: Buffer and the portable path agree, on any bytes and views", () => {
