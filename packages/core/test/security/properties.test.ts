@@ -22,7 +22,9 @@ const userPayload = fc
     fc.jsonValue({ maxDepth: 2 }),
     { maxKeys: 5 },
   )
-  .filter((p) => JSON.stringify(p).length < 1500)
+  // Core refuses "__proto__" keys at any depth (a typed error, tested in input.test.ts); nested
+  // JSON values may hold one, so those payloads are not the app claims this property is about.
+  .filter((p) => JSON.stringify(p).length < 1500 && !JSON.stringify(p).includes('"__proto__":'))
   .map((p) => JSON.parse(JSON.stringify(p)) as Record<string, never>);
 
 function latch() {
