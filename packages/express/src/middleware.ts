@@ -63,8 +63,8 @@ registerWrapperResolver({
 });
 
 /**
- * Serves Latch's routes (refresh, signout, JWKS) and makes `req`/`res` usable with
- * `createNewSession(req, res, ...)`. Mount it before your routes: `app.use(middleware())`.
+ * Serves Latch's routes (refresh, signout, JWKS). Mount it before your routes: `app.use(middleware())`.
+ * (Passing Express's `req`/`res` to core needs no middleware: the resolver above finds them.)
  */
 export function middleware(options: AdapterOptions = {}): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
