@@ -1,0 +1,64 @@
+// Core accepts Koa's own objects: `ctx` (twice) and Node's `ctx.req`/`ctx.res`, found through the
+// link middleware() leaves, since the adapter binds wrappers only when app code asks for them.
+import type { AddressInfo } from "node:net";
+import { Latch, MemoryStore, type SessionContainer } from "@latch/core";
+import Koa from "koa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { middleware, verifySession } from "../src/index";
+
+describe("Koa's native objects", () => {
+  const latch = new Latch({ store: new MemoryStore(), appInfo: { apiDomain: "http://127.0.0.1:3000" }, jwtAlgorithm: "EdDSA" });
+  const app = new Koa();
+  app.use(middleware({ latch }));
+  const check = verifySession({ latch });
+  app.use(async (ctx, next) => {
+    if (ctx.path === "/login-ctx") {
+      ctx.body = { handle: (await latch.createNewSession(ctx, ctx, "alice")).getHandle() };
+    } else if (ctx.path === "/login-node") {
+      const session = await latch.createNewSession(ctx.req, ctx.res, "bob");
+      // The same request through the other pair finds the same wrappers.
+      const again = await latch.getSession(ctx, ctx, { sessionRequired: false });
+      ctx.body = { handle: session.getHandle(), again: again === undefined };
+    } else if (ctx.path === "/me") {
+      await check(ctx, async () => {
+        ctx.body = { userId: (ctx.state.session as SessionContainer).getUserId() };
+      });
+    } else await next();
+  });
+  const server = app.listen(0, "127.0.0.1");
+  let baseUrl = "";
+  beforeAll(async () => {
+    if (!server.listening) await new Promise((resolve) => server.once("listening", resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  const cookiesOf = (response: Response) =>
+    response.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+
+  for (const [path, userId] of [
+    ["/login-ctx", "alice"],
+    ["/login-node", "bob"],
+  ] as const) {
+    it(`createNewSession with ${path === "/login-ctx" ? "(ctx, ctx)" : "(ctx.req, ctx.res)"} sets the session; verifySession reads it`, async () => {
+      const login = await fetch(`${baseUrl}${path}`, { method: "POST" });
+      expect(login.status).toBe(200);
+      expect(login.headers.get("front-token")).toBeTruthy();
+      const cookie = cookiesOf(login);
+      // Twice: verified first (a promise), then from the cache (no promise).
+      for (let i = 0; i < 2; i++) {
+        const me = await fetch(`${baseUrl}/me`, { headers: { cookie } });
+        expect(await me.json()).toEqual({ userId });
+      }
+    });
+  }
+
+  it("answers a request without a session with the protocol's 401", async () => {
+    const me = await fetch(`${baseUrl}/me`);
+    expect(me.status).toBe(401);
+    expect(await me.json()).toEqual({ message: "unauthorised" });
+  });
+});
