@@ -6,7 +6,6 @@ import {
   type GetSessionOptions,
   getLatch,
   type Latch,
-  registerWrapperResolver,
   type SessionContainer,
 } from "@latch/core";
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express";
@@ -43,28 +42,16 @@ export function wrap(req: Request, res: Response): { request: BaseRequest; respo
 /**
  * New, unbound wrappers for the middleware's own use. Binding adds a property to each native
  * object (about 1.5 µs each, plus GC), which a request that only has its session checked never
- * needs; the resolver below binds when app code passes Express's `req`/`res` to core. Wrappers
- * hold no state of their own but caches, so two of one request see the same request.
+ * needs; when app code passes Express's `req`/`res` to core, `@latch/core/node` wraps them on
+ * demand. Wrappers hold no state of their own but caches, so two of one request agree.
  */
 function wrappers(req: Request, res: Response): { request: BaseRequest; response: BaseResponse } {
   return { request: new ExpressRequest(req), response: new ExpressResponse(res) };
 }
 
-// Express links the pair (`req.res`, `res.req`) and gives both `app`, so either one finds the other.
-type ExpressPair = { app?: unknown; res?: Response; req?: Request; headers?: unknown };
-const isExpressRequest = (native: ExpressPair): native is Request =>
-  typeof native.app === "function" && typeof native.res === "object" && native.res !== null && typeof native.headers === "object";
-const isExpressResponse = (native: ExpressPair): native is Response =>
-  typeof native.app === "function" && typeof native.req === "object" && native.req !== null;
-
-registerWrapperResolver({
-  request: (native: ExpressPair) => (isExpressRequest(native) ? wrap(native, native.res as Response).request : undefined),
-  response: (native: ExpressPair) => (isExpressResponse(native) ? wrap(native.req as Request, native).response : undefined),
-});
-
 /**
  * Serves Latch's routes (refresh, signout, JWKS). Mount it before your routes: `app.use(middleware())`.
- * (Passing Express's `req`/`res` to core needs no middleware: the resolver above finds them.)
+ * (Passing Express's `req`/`res` to core needs no middleware: `@latch/core/node` wraps them.)
  */
 export function middleware(options: AdapterOptions = {}): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {

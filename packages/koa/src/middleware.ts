@@ -37,16 +37,8 @@ export function wrap(ctx: Context): { request: BaseRequest; response: BaseRespon
 }
 
 // Binding costs a property per native object (and GC), which a request that only has its session
-// checked never needs: the middleware leaves one link, ctx.req -> ctx (Koa has none that way), and
-// the resolver below wraps and binds when app code hands `ctx`, or `ctx.req`/`ctx.res`, to core.
-const CONTEXT_KEY = Symbol.for("latch.koa.context");
-type LinkedRequest = { [CONTEXT_KEY]?: Context };
-
-function link(ctx: Context): void {
-  const req = ctx.req as LinkedRequest;
-  if (req[CONTEXT_KEY] !== ctx) req[CONTEXT_KEY] = ctx;
-}
-
+// checked never needs: the resolver below wraps and binds `ctx` when app code passes it to core
+// (`ctx.req`/`ctx.res` are Node's own objects, which `@latch/core/node` wraps on demand).
 type KoaLike = { app?: unknown; req?: unknown; res?: unknown; request?: unknown; response?: unknown; state?: unknown };
 const isKoaContext = (native: KoaLike): native is Context =>
   typeof native.app === "object" &&
@@ -56,22 +48,9 @@ const isKoaContext = (native: KoaLike): native is Context =>
   typeof native.req === "object" &&
   typeof native.state === "object";
 
-/** The Koa context of `ctx` itself, of its `ctx.req`, or of its `ctx.res` (Node links a response to its request). */
-function contextOf(native: KoaLike): Context | undefined {
-  if (isKoaContext(native)) return native;
-  const req = (typeof native.req === "object" && native.req !== null ? native.req : native) as LinkedRequest;
-  return req[CONTEXT_KEY];
-}
-
 registerWrapperResolver({
-  request: (native: KoaLike) => {
-    const ctx = contextOf(native);
-    return ctx && wrap(ctx).request;
-  },
-  response: (native: KoaLike) => {
-    const ctx = contextOf(native);
-    return ctx && wrap(ctx).response;
-  },
+  request: (native: KoaLike) => (isKoaContext(native) ? wrap(native).request : undefined),
+  response: (native: KoaLike) => (isKoaContext(native) ? wrap(native).response : undefined),
 });
 
 /**
@@ -82,7 +61,6 @@ registerWrapperResolver({
 export function middleware(options: AdapterOptions = {}): Middleware {
   return async (ctx: Context, next: Next) => {
     const latch = options.latch ?? getLatch();
-    link(ctx);
     const request = new KoaRequest(ctx);
     if (latch.matchRoute(request)) {
       await latch.handleRequest(request, new KoaResponse(ctx));
@@ -105,7 +83,6 @@ export function verifySession(options: GetSessionOptions & AdapterOptions = {}):
   const { latch: instance, ...sessionOptions } = options;
   return (ctx: Context, next: Next) => {
     const latch = instance ?? getLatch();
-    link(ctx);
     const result = latch.getSessionMaybeSync(new KoaRequest(ctx), new KoaResponse(ctx), sessionOptions);
     if (result instanceof Promise) {
       return result.then((session) => {

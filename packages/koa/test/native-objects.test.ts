@@ -1,5 +1,5 @@
-// Core accepts Koa's own objects: `ctx` (twice) and Node's `ctx.req`/`ctx.res`, found through the
-// link middleware() leaves, since the adapter binds wrappers only when app code asks for them.
+// Core accepts Koa's own objects: `ctx` (twice) and Node's `ctx.req`/`ctx.res`, wrapped on demand,
+// since the adapter binds wrappers only when app code asks for them.
 import type { AddressInfo } from "node:net";
 import { Latch, MemoryStore, type SessionContainer } from "@latch/core";
 import Koa from "koa";
