@@ -1,6 +1,6 @@
-import type { AddressInfo } from "node:net";
 import { bodyParser } from "@koa/bodyparser";
 import { Latch, MemoryStore } from "@latch/core";
+import { listeningUrl } from "@latch/testing/adapter";
 import Koa from "koa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { middleware, wrap } from "../src/index";
@@ -20,8 +20,7 @@ for (const withParser of [true, false]) {
     let baseUrl = "";
 
     beforeAll(async () => {
-      if (!server.listening) await new Promise((resolve) => server.once("listening", resolve));
-      baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      baseUrl = await listeningUrl(server);
     });
     afterAll(() => new Promise((resolve) => server.close(resolve)));
 

@@ -1,7 +1,7 @@
 // Core accepts Koa's own objects: `ctx` (twice) and Node's `ctx.req`/`ctx.res`, wrapped on demand,
 // since the adapter binds wrappers only when app code asks for them.
-import type { AddressInfo } from "node:net";
 import { Latch, MemoryStore, type SessionContainer } from "@latch/core";
+import { HttpClient, listeningUrl } from "@latch/testing/adapter";
 import Koa from "koa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { middleware, verifySession } from "../src/index";
@@ -28,37 +28,27 @@ describe("Koa's native objects", () => {
   const server = app.listen(0, "127.0.0.1");
   let baseUrl = "";
   beforeAll(async () => {
-    if (!server.listening) await new Promise((resolve) => server.once("listening", resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    baseUrl = await listeningUrl(server);
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
-
-  const cookiesOf = (response: Response) =>
-    response.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
 
   for (const [path, userId] of [
     ["/login-ctx", "alice"],
     ["/login-node", "bob"],
   ] as const) {
     it(`createNewSession with ${path === "/login-ctx" ? "(ctx, ctx)" : "(ctx.req, ctx.res)"} sets the session; verifySession reads it`, async () => {
-      const login = await fetch(`${baseUrl}${path}`, { method: "POST" });
+      const client = new HttpClient(baseUrl);
+      const login = await client.post(path);
       expect(login.status).toBe(200);
       expect(login.headers.get("front-token")).toBeTruthy();
-      const cookie = cookiesOf(login);
       // Twice: verified first (a promise), then from the cache (no promise).
-      for (let i = 0; i < 2; i++) {
-        const me = await fetch(`${baseUrl}/me`, { headers: { cookie } });
-        expect(await me.json()).toEqual({ userId });
-      }
+      for (let i = 0; i < 2; i++) expect((await client.get("/me")).body).toEqual({ userId });
     });
   }
 
   it("answers a request without a session with the protocol's 401", async () => {
-    const me = await fetch(`${baseUrl}/me`);
+    const me = await new HttpClient(baseUrl).get("/me");
     expect(me.status).toBe(401);
-    expect(await me.json()).toEqual({ message: "unauthorised" });
+    expect(me.body).toEqual({ message: "unauthorised" });
   });
 });

@@ -25,7 +25,7 @@ export { freePort, type RunningApp, type SpawnAppOptions, spawnApp } from "./app
 export { type ConformanceCase, type ConformanceGroup, conformanceGroups } from "./cases";
 export { type AdapterHarness, type ConformanceContext, startContext } from "./context";
 export { decodeFrontTokenHeader, exposedHeaders, HttpClient, type ParsedSetCookie, parseSetCookie, type Reply } from "./http-client";
-export { isListening } from "./reachable";
+export { isListening, listeningUrl } from "./reachable";
 
 /**
  * Registers the whole HTTP conformance suite for one adapter: every group starts the adapter's

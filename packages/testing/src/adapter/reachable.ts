@@ -1,4 +1,5 @@
-import { connect } from "node:net";
+import type { Server } from "node:http";
+import { type AddressInfo, connect } from "node:net";
 
 /** Whether something accepts TCP connections at host:port (within two seconds). */
 export function isListening(target: { host: string; port: number }): Promise<boolean> {
@@ -14,4 +15,10 @@ export function isListening(target: { host: string; port: number }): Promise<boo
     });
     socket.once("error", () => resolve(false));
   });
+}
+
+/** The base URL of an in-process test server once it listens (e.g. `app.listen(0, "127.0.0.1")`). */
+export async function listeningUrl(server: Server): Promise<string> {
+  if (!server.listening) await new Promise((resolve) => server.once("listening", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
