@@ -21,9 +21,11 @@ interface Bindings {
 // The wrappers live on the native objects, under symbols. Not in a WeakMap: the wrapper holds its
 // native object, and V8's scavenger keeps a WeakMap's values alive, so every request's whole object
 // graph (socket, parser state, headers) survived young-generation GC and was only freed by a full
-// mark-compact: on Express that was about 20 µs of GC per request (bench/OPTIMISATIONS.md). One
-// symbol-keyed property costs the framework nothing measurable. Symbol.for, and the fallback maps
-// on globalThis, so that the ESM and CJS builds of core (or two copies of it) share the bindings.
+// mark-compact: on Express that was about 20 µs of GC per request (bench/OPTIMISATIONS.md). A
+// property costs about what a WeakMap entry did to add (about 1.5 µs on an Express request) and
+// nothing in GC; adapters that can, bind only when app code passes native objects (resolvers).
+// Symbol.for, and the fallback maps on globalThis, so that the ESM and CJS builds of core (or two
+// copies of it) share the bindings.
 const REQUEST_KEY = Symbol.for("latch.request");
 const RESPONSE_KEY = Symbol.for("latch.response");
 type Bindable = { [REQUEST_KEY]?: BaseRequest; [RESPONSE_KEY]?: BaseResponse };

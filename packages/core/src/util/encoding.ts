@@ -1,7 +1,7 @@
 // Byte/string codecs on Web APIs, so core runs in Node, edge runtimes and browsers alike; where
 // Node's Buffer exists, base64 goes through it (the front token is about 1 KB: the portable
 // String.fromCharCode path was 8% of a login's CPU).
-import { nodeBuffer } from "./native";
+import { type NodeBuffer, nodeBuffer } from "./native";
 
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
@@ -30,9 +30,12 @@ function bytesToBinaryString(bytes: Uint8Array): string {
 
 /** Standard base64 (with padding), as the front-token header uses. */
 export function base64Encode(bytes: Uint8Array): string {
-  return nodeBuffer
-    ? nodeBuffer.from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength).toString("base64")
-    : webBase64Encode(bytes);
+  return nodeBuffer ? nodeBase64(nodeBuffer, bytes, "base64") : webBase64Encode(bytes);
+}
+
+/** Buffer's codec over the same bytes (a view, no copy). */
+function nodeBase64(buffer: NodeBuffer, bytes: Uint8Array, encoding: "base64" | "base64url"): string {
+  return buffer.from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength).toString(encoding);
 }
 
 /** @internal The portable path; exported to test it against Buffer's. */
@@ -48,7 +51,7 @@ export function base64Decode(text: string): Uint8Array<ArrayBuffer> {
 }
 
 export function base64UrlEncode(bytes: Uint8Array): string {
-  if (nodeBuffer) return nodeBuffer.from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength).toString("base64url");
+  if (nodeBuffer) return nodeBase64(nodeBuffer, bytes, "base64url");
   return webBase64Encode(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
