@@ -53,6 +53,7 @@ async function freePort(): Promise<number> {
 export interface Server {
   kind: string;
   url: string;
+  pid: number | undefined;
   /** CPU time the process has used so far, in µs (Linux /proc; NaN elsewhere). */
   cpuMicros: () => number;
   stop: () => Promise<void>;
@@ -71,10 +72,11 @@ function cpuMicrosOf(pid: number | undefined): number {
 }
 
 /** Starts one of the bench servers in its own process. */
-export async function startServer(script: string, kind: string): Promise<Server> {
+/** `wrapper` runs the server under another program (e.g. valgrind), instead of pinning it. */
+export async function startServer(script: string, kind: string, wrapper?: string[]): Promise<Server> {
   const port = await freePort();
   const node = [process.execPath, "--import", "tsx", fileURLToPath(new URL(`./servers/${script}`, import.meta.url)), kind];
-  const [command, ...args] = pinServers ? ["taskset", "-c", "1", ...node] : node;
+  const [command, ...args] = wrapper ? [...wrapper, ...node] : pinServers ? ["taskset", "-c", "1", ...node] : node;
   const child: ChildProcess = spawn(command as string, args, {
     env: { ...process.env, PORT: String(port), NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "inherit"],
@@ -86,6 +88,7 @@ export async function startServer(script: string, kind: string): Promise<Server>
   return {
     kind,
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
     // With taskset in front, the server is taskset's child (taskset execs node, so same pid).
     cpuMicros: () => cpuMicrosOf(child.pid),
     stop: async () => {

@@ -1,10 +1,12 @@
 // Server CPU per request of a few bench servers under the same HTTP load, alternated in rounds,
 // medians: a tool for optimising, steadier than one pnpm bench run on a busy machine.
-//   node --import tsx bench/src/tools/http-overhead.ts express-servers.ts bare,latch [rounds] [seconds]
+//   node --import tsx bench/src/tools/http-overhead.ts express-servers.ts bare,latch [rounds] [seconds] [path]
+// [path] is "/protected" by default; "POST /login" measures session creation instead.
 import { type LoadRequest, load, login, pinLoadGenerator, setServerPinning, startServer } from "../http-load";
 
-const [script = "express-servers.ts", kindList = "bare,latch", roundsArg = "6", secondsArg = "3", path = "/protected"] =
+const [script = "express-servers.ts", kindList = "bare,latch", roundsArg = "6", secondsArg = "3", target = "/protected"] =
   process.argv.slice(2);
+const [method, path] = (target.includes(" ") ? target.split(" ", 2) : ["GET", target]) as [LoadRequest["method"], string];
 const kinds = kindList.split(",");
 setServerPinning(pinLoadGenerator().startsWith("load generator pinned"));
 
@@ -14,7 +16,7 @@ const servers = await Promise.all(kinds.map((kind) => startServer(script, kind))
 const cookies = new Map<string, string>();
 for (const server of servers) if (server.kind.startsWith("latch")) cookies.set(server.kind, (await login(server.url)).cookie);
 const anyCookie = [...cookies.values()][0] ?? "";
-const requestFor = (kind: string): LoadRequest => ({ method: "GET", path, headers: { cookie: cookies.get(kind) ?? anyCookie } });
+const requestFor = (kind: string): LoadRequest => ({ method, path, headers: { cookie: cookies.get(kind) ?? anyCookie } });
 const cpu = new Map<string, number[]>(kinds.map((k) => [k, []]));
 try {
   for (const server of servers) await load(server, requestFor(server.kind), 1, 50); // warm-up

@@ -1,3 +1,4 @@
+import { createLocalJWKSet, decodeProtectedHeader, type JWK, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import {
   InvalidInputError,
@@ -151,6 +152,25 @@ describe("signing keys", () => {
     expect(kid(newToken)).not.toBe(kid(oldToken));
     expect((await latch.getJWKS()).keys).toHaveLength(2);
     await expect(latch.getSessionWithoutRequestResponse(oldToken)).resolves.toBeTruthy();
+  });
+
+  it("sign a plain JWT that any JOSE library verifies from the JWKS", async () => {
+    for (const jwtAlgorithm of ["RS256", "ES256", "EdDSA"] as const) {
+      const latch = latchWith({ jwtAlgorithm });
+      const session = await latch.createNewSessionWithoutRequestResponse("public", "iris", { plan: "pro" });
+      const token = session.getAllSessionTokensDangerously().accessToken;
+      const jwks = createLocalJWKSet({ keys: (await latch.getJWKS()).keys as JWK[] });
+      const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+        algorithms: [jwtAlgorithm],
+        issuer: "http://127.0.0.1:3000/auth",
+        subject: "iris",
+        typ: "JWT",
+      });
+      expect(Object.keys(decodeProtectedHeader(token)).sort()).toEqual(["alg", "kid", "typ"]);
+      expect(protectedHeader.alg).toBe(jwtAlgorithm);
+      expect(payload).toMatchObject({ plan: "pro", tId: "public", rsub: "iris", sessionHandle: session.getHandle() });
+      expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(3600);
+    }
   });
 
   it("accepts only the configured algorithm", async () => {

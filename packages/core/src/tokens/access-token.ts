@@ -1,7 +1,7 @@
-import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { CompactSign, decodeProtectedHeader, errors as joseErrors, jwtVerify } from "jose";
 import { TryRefreshTokenError, UnauthorisedError } from "../errors";
 import type { JSONObject, JSONValue } from "../store/session-store";
-import { base64UrlDecode, utf8Text } from "../util/encoding";
+import { base64UrlDecode, utf8Bytes, utf8Text } from "../util/encoding";
 import type { SigningKeys } from "./signing-keys";
 import type { VerifiedTokenCache } from "./verified-token-cache";
 
@@ -69,7 +69,9 @@ export async function signAccessToken(
     rsub: input.recipeUserId,
   };
   const key = await keys.getSigningKey(input.now);
-  const token = await new SignJWT(payload)
+  // A JWS over the payload's JSON: what jose's SignJWT produces, without its claims builder, which
+  // deep-copies and re-checks a payload Latch has just built and checked (about 5% of a login's CPU).
+  const token = await new CompactSign(utf8Bytes(JSON.stringify(payload)))
     .setProtectedHeader({ alg: key.record.algorithm, kid: key.record.kid, typ: "JWT" })
     .sign(key.privateKey);
   return { token, payload };
