@@ -1,0 +1,47 @@
+// jose's SignJWT against CompactSign over the same payload (what core's signAccessToken uses since
+// OPTIMISATIONS.md entry 11): checks that both give the same header and payload, then CPU per
+// signature, alternated rounds, medians.
+//   taskset -c 1 node --import tsx bench/src/tools/jose-sign-ab.ts
+import { CompactSign, generateKeyPair, SignJWT } from "jose";
+
+const encoder = new TextEncoder();
+const payload = {
+  sub: "bench-user",
+  iat: 1,
+  exp: 3601,
+  iss: "http://127.0.0.1:3000/auth",
+  sessionHandle: crypto.randomUUID(),
+  refreshTokenHash1: "a".repeat(64),
+  parentRefreshTokenHash1: null,
+  antiCsrfToken: null,
+  tId: "public",
+  rsub: "bench-user",
+};
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+for (const alg of ["ES256", "EdDSA", "RS256"]) {
+  const { privateKey } = await generateKeyPair(alg);
+  const header = { alg, kid: "k1", typ: "JWT" };
+  const ways: Record<string, () => Promise<string>> = {
+    SignJWT: () => new SignJWT(payload).setProtectedHeader(header).sign(privateKey),
+    CompactSign: () => new CompactSign(encoder.encode(JSON.stringify(payload))).setProtectedHeader(header).sign(privateKey),
+  };
+  const [a = "", b = ""] = [await ways.SignJWT?.(), await ways.CompactSign?.()];
+  if (a.split(".").slice(0, 2).join(".") !== b.split(".").slice(0, 2).join(".")) throw new Error(`${alg}: the tokens differ`);
+  const signatures = alg === "RS256" ? 2_000 : 10_000;
+  const cpu: Record<string, number[]> = { SignJWT: [], CompactSign: [] };
+  for (let round = 0; round < 6; round++) {
+    for (const name of round % 2 === 0 ? ["SignJWT", "CompactSign"] : ["CompactSign", "SignJWT"]) {
+      const sign = ways[name] as () => Promise<string>;
+      const before = process.cpuUsage();
+      for (let i = 0; i < signatures; i += 50) await Promise.all(Array.from({ length: 50 }, sign));
+      const used = process.cpuUsage(before);
+      cpu[name]?.push((used.user + used.system) / signatures);
+    }
+  }
+  console.log(
+    `${alg}: ${Object.entries(cpu)
+      .map(([name, list]) => `${name} ${median(list).toFixed(1)} µs (runs ${list.map((v) => v.toFixed(0)).join(" ")})`)
+      .join("; ")}`,
+  );
+}
