@@ -4,7 +4,8 @@
 // are not time (cache misses, the GC's helper threads), so this complements pnpm bench.
 //   node --import tsx bench/src/tools/instructions.ts [script] [kinds] [warm-up requests] [requests] [path]
 // e.g. express-servers.ts bare,latch 3000 4000 "/protected". Two servers run at once (one per
-// core); each takes a few minutes under valgrind.
+// core); each takes a few minutes under valgrind. KEEP_DUMPS=1 keeps the callgrind files (for
+// callgrind_annotate) and prints where they are.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -80,7 +81,8 @@ async function measure(kind: string, anyCookie: string): Promise<Count> {
     return { kind, perRequest: total / count, gcPerRequest: gc / count };
   } finally {
     await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env.KEEP_DUMPS === "1") console.log(`${kind}: callgrind files in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 
