@@ -22,6 +22,13 @@ export interface LoadRequest {
   body?: string;
 }
 
+/** A probe's request argument: "/protected" (a GET) or "POST /login". */
+export function parseRequestTarget(target: string): Pick<LoadRequest, "method" | "path"> {
+  const [method, path] = target.includes(" ") ? target.split(" ", 2) : ["GET", target];
+  if (method !== "GET" && method !== "POST") throw new Error(`unsupported method in ${JSON.stringify(target)}: GET or POST`);
+  return { method, path: path ?? "/" };
+}
+
 /**
  * On a machine with at least two cores, the load generator (this process) runs on core 0 and every
  * server on core 1, so the two never take turns on one core and a server's figure is its own.
@@ -71,8 +78,7 @@ function cpuMicrosOf(pid: number | undefined): number {
   }
 }
 
-/** Starts one of the bench servers in its own process. */
-/** `wrapper` runs the server under another program (e.g. valgrind), instead of pinning it. */
+/** Starts one of the bench servers in its own process; `wrapper` runs it under another program (e.g. valgrind) instead of pinning it. */
 export async function startServer(script: string, kind: string, wrapper?: string[]): Promise<Server> {
   const port = await freePort();
   const node = [process.execPath, "--import", "tsx", fileURLToPath(new URL(`./servers/${script}`, import.meta.url)), kind];

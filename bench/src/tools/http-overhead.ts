@@ -2,11 +2,12 @@
 // medians: a tool for optimising, steadier than one pnpm bench run on a busy machine.
 //   node --import tsx bench/src/tools/http-overhead.ts express-servers.ts bare,latch [rounds] [seconds] [path]
 // [path] is "/protected" by default; "POST /login" measures session creation instead.
-import { type LoadRequest, load, login, pinLoadGenerator, setServerPinning, startServer } from "../http-load";
+import { type LoadRequest, load, login, parseRequestTarget, pinLoadGenerator, setServerPinning, startServer } from "../http-load";
+import { median } from "./median";
 
 const [script = "express-servers.ts", kindList = "bare,latch", roundsArg = "6", secondsArg = "3", target = "/protected"] =
   process.argv.slice(2);
-const [method, path] = (target.includes(" ") ? target.split(" ", 2) : ["GET", target]) as [LoadRequest["method"], string];
+const { method, path } = parseRequestTarget(target);
 const kinds = kindList.split(",");
 setServerPinning(pinLoadGenerator().startsWith("load generator pinned"));
 
@@ -30,7 +31,6 @@ try {
 } finally {
   for (const server of servers) await server.stop();
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 const first = median(cpu.get(kinds[0] as string) ?? []);
 for (const [kind, list] of cpu) {
   const m = median(list);

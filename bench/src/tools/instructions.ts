@@ -11,11 +11,11 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { type LoadRequest, login, type Server, startServer } from "../http-load";
+import { type LoadRequest, login, parseRequestTarget, type Server, startServer } from "../http-load";
 
 const [script = "express-servers.ts", kindList = "bare,latch", warmArg = "3000", countArg = "4000", target = "/protected"] =
   process.argv.slice(2);
-const [method, path] = (target.includes(" ") ? target.split(" ", 2) : ["GET", target]) as [LoadRequest["method"], string];
+const { method, path } = parseRequestTarget(target);
 const kinds = kindList.split(",");
 const warm = Number(warmArg);
 const count = Number(countArg);

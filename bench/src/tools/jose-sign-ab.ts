@@ -3,6 +3,7 @@
 // signature, alternated rounds, medians.
 //   taskset -c 1 node --import tsx bench/src/tools/jose-sign-ab.ts
 import { CompactSign, generateKeyPair, SignJWT } from "jose";
+import { median } from "./median";
 
 const encoder = new TextEncoder();
 const payload = {
@@ -17,26 +18,26 @@ const payload = {
   tId: "public",
   rsub: "bench-user",
 };
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 for (const alg of ["ES256", "EdDSA", "RS256"]) {
   const { privateKey } = await generateKeyPair(alg);
   const header = { alg, kid: "k1", typ: "JWT" };
-  const ways: Record<string, () => Promise<string>> = {
+  const ways = {
     SignJWT: () => new SignJWT(payload).setProtectedHeader(header).sign(privateKey),
     CompactSign: () => new CompactSign(encoder.encode(JSON.stringify(payload))).setProtectedHeader(header).sign(privateKey),
   };
-  const [a = "", b = ""] = [await ways.SignJWT?.(), await ways.CompactSign?.()];
-  if (a.split(".").slice(0, 2).join(".") !== b.split(".").slice(0, 2).join(".")) throw new Error(`${alg}: the tokens differ`);
+  type Way = keyof typeof ways;
+  const headerAndPayload = (token: string) => token.split(".").slice(0, 2).join(".");
+  if (headerAndPayload(await ways.SignJWT()) !== headerAndPayload(await ways.CompactSign())) throw new Error(`${alg}: the tokens differ`);
   const signatures = alg === "RS256" ? 2_000 : 10_000;
-  const cpu: Record<string, number[]> = { SignJWT: [], CompactSign: [] };
+  const cpu: Record<Way, number[]> = { SignJWT: [], CompactSign: [] };
   for (let round = 0; round < 6; round++) {
-    for (const name of round % 2 === 0 ? ["SignJWT", "CompactSign"] : ["CompactSign", "SignJWT"]) {
-      const sign = ways[name] as () => Promise<string>;
+    const order: Way[] = round % 2 === 0 ? ["SignJWT", "CompactSign"] : ["CompactSign", "SignJWT"];
+    for (const name of order) {
       const before = process.cpuUsage();
-      for (let i = 0; i < signatures; i += 50) await Promise.all(Array.from({ length: 50 }, sign));
+      for (let i = 0; i < signatures; i += 50) await Promise.all(Array.from({ length: 50 }, ways[name]));
       const used = process.cpuUsage(before);
-      cpu[name]?.push((used.user + used.system) / signatures);
+      cpu[name].push((used.user + used.system) / signatures);
     }
   }
   console.log(

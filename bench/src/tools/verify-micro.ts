@@ -7,6 +7,7 @@ import { Socket } from "node:net";
 import { Latch, MemoryStore } from "@latch/core";
 import { verifySession } from "@latch/express";
 import type { Request, Response } from "express";
+import { median } from "./median";
 
 const latch = new Latch({ store: new MemoryStore(), appInfo: { apiDomain: "http://127.0.0.1:3000" } });
 const { accessToken } = (await latch.createNewSessionWithoutRequestResponse("public", "bench-user")).getAllSessionTokensDangerously();
@@ -47,7 +48,6 @@ for (let round = 0; round < rounds; round++) {
   without.push(await callsPerRound(calls, false));
   withCheck.push(await callsPerRound(calls, true));
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 console.log(
   `verifySession on a cached token: ${(median(withCheck) - median(without)).toFixed(2)} µs/call over creating the request objects (medians of ${rounds} rounds of ${calls}: ${median(withCheck).toFixed(2)} vs ${median(without).toFixed(2)})`,
 );
