@@ -56,6 +56,8 @@ export async function latchConfigFromEnv(env: NodeJS.ProcessEnv = process.env): 
     antiCsrf: (env.LATCH_ANTI_CSRF as AntiCsrfMode | undefined) || undefined,
     cookieSameSite: (env.LATCH_COOKIE_SAME_SITE as CookieSameSite | undefined) || undefined,
     jwtAlgorithm: (env.LATCH_JWT_ALG as SigningAlgorithm | undefined) || undefined,
+    // Optional, beyond example-app.md's list: what a deployment would keep in its secret store.
+    refreshTokenSecret: env.LATCH_REFRESH_TOKEN_SECRET || undefined,
   };
 }
 

@@ -52,6 +52,14 @@ export interface LatchConfig {
   maxSessionDataBytes?: number;
   /** Log lifecycle events (never tokens or keys). Default: on when DEBUG contains "latch". */
   debug?: boolean;
+  /**
+   * A server-side secret (at least 32 characters) mixed into every new session's refresh-token
+   * key, so that reading the session table is not enough to mint refresh tokens that pass the
+   * authenticity check (SECURITY.md). Give several to rotate it: the first is used for new
+   * sessions, every one still verifies the sessions made under it. Sessions made before any secret
+   * keep working. Default: none.
+   */
+  refreshTokenSecret?: string | readonly string[];
 }
 
 export interface NormalisedConfig {
@@ -82,6 +90,7 @@ export interface NormalisedConfig {
   maxAccessTokenPayloadBytes: number;
   maxSessionDataBytes: number;
   debug: boolean;
+  refreshTokenSecrets: readonly string[];
 }
 
 const ALGORITHMS: readonly SigningAlgorithm[] = ["RS256", "ES256", "EdDSA"];
@@ -149,6 +158,7 @@ export function normaliseConfig(input: LatchConfig): NormalisedConfig {
     maxAccessTokenPayloadBytes: positive(input.maxAccessTokenPayloadBytes ?? 2048, "maxAccessTokenPayloadBytes"),
     maxSessionDataBytes: positive(input.maxSessionDataBytes ?? 65536, "maxSessionDataBytes"),
     debug: input.debug ?? debugFromEnvironment(),
+    refreshTokenSecrets: refreshTokenSecrets(input.refreshTokenSecret),
   };
 }
 
@@ -180,6 +190,23 @@ function normalisePath(value: string, field: string): string {
 function statusCode(value: number, field: string): number {
   if (!Number.isInteger(value) || value < 400 || value > 499) throw new ConfigError(`${field} must be a 4xx status code`);
   return value;
+}
+
+const MIN_SECRET_LENGTH = 32;
+
+function refreshTokenSecrets(value: string | readonly string[] | undefined): readonly string[] {
+  if (value === undefined) return [];
+  const secrets = typeof value === "string" ? [value] : value;
+  if (!Array.isArray(secrets) || secrets.length === 0)
+    throw new ConfigError("refreshTokenSecret must be a string or a non-empty array of strings");
+  for (const secret of secrets) {
+    if (typeof secret !== "string" || secret.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError(
+        `refreshTokenSecret: each secret must be a string of at least ${MIN_SECRET_LENGTH} characters (e.g. from \`openssl rand -base64 32\`)`,
+      );
+    }
+  }
+  return Object.freeze([...secrets]);
 }
 
 function positive(value: number, field: string): number {

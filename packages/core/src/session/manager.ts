@@ -17,15 +17,15 @@ import { frontTokenForPayload } from "../tokens/front-token";
 import {
   antiCsrfTokenFor,
   childRefreshToken,
-  isAuthentic,
   issueRefreshToken,
   type ParsedRefreshToken,
   parseRefreshToken,
   refreshTokenHashes,
 } from "../tokens/refresh-token";
+import { RotationKeys } from "../tokens/rotation-keys";
 import { SigningKeys } from "../tokens/signing-keys";
 import { VerifiedTokenCache } from "../tokens/verified-token-cache";
-import { randomToken, randomUuid, timingSafeEqual } from "../util/crypto";
+import { randomUuid, timingSafeEqual } from "../util/crypto";
 import { checkAccessTokenPayload, checkSessionData, checkTenantId, checkUserId, mergePayload, userPartOf } from "./input";
 import { SessionContainer, type SessionState } from "./session";
 import {
@@ -68,16 +68,37 @@ export interface CreateSessionInput {
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** Outcome of presenting one refresh token. */
-type RotationResult =
-  | { kind: "rotated"; record: SessionRecord; refreshToken: string; parentHash1: string }
-  | { kind: "unauthorised"; reason: string }
-  | { kind: "theft"; record: SessionRecord };
+/**
+ * Refresh-token candidates examined per request, at most. Browsers send a few duplicates at worst
+ * (an old cookie domain); more means padding, and each candidate costs a store read.
+ */
+const MAX_REFRESH_TOKEN_CANDIDATES = 4;
+
+/** Where one presented refresh token stands against its session's row. */
+interface AuthenticCandidate {
+  kind: "current" | "parentInGrace" | "stale";
+  token: ParsedRefreshToken;
+  record: SessionRecord;
+  /** The token that replaces this one at rotation (derived, so retries get the same). */
+  child: string;
+  presentedHash1: string;
+  presentedHash2: string;
+  childHash2: string;
+}
+type ExaminedCandidate = AuthenticCandidate | { kind: "unauthorised"; reason: string };
+
+/** A rotation that happened (or, for the in-grace parent, had already happened). */
+interface RotatedSession {
+  record: SessionRecord;
+  refreshToken: string;
+  parentHash1: string;
+}
 
 /** The session lifecycle: creation, verification, refresh with rotation and theft detection, revocation. */
 export class SessionManager {
   readonly keys: SigningKeys;
   readonly cookies: TokenCookies;
+  readonly rotationKeys: RotationKeys;
   readonly #verifiedTokens = new VerifiedTokenCache();
   /** A token verified before comes from the cache, already parsed; anything else is parsed. */
   readonly #parseAccessToken = (raw: string): ParsedAccessToken | undefined =>
@@ -89,6 +110,7 @@ export class SessionManager {
   ) {
     this.keys = new SigningKeys(config);
     this.cookies = new TokenCookies(config);
+    this.rotationKeys = new RotationKeys(config.refreshTokenSecrets);
   }
 
   // ---- creation ---------------------------------------------------------------------------
@@ -101,8 +123,8 @@ export class SessionManager {
     const now = Date.now();
 
     const sessionHandle = randomUuid();
-    const rotationKey = randomToken();
-    const refreshToken = await issueRefreshToken(sessionHandle, rotationKey);
+    const rotationKey = await this.rotationKeys.forNewSession();
+    const refreshToken = await issueRefreshToken(sessionHandle, rotationKey.hmacKey);
     const { hash1, hash2 } = await refreshTokenHashes(refreshToken);
     const antiCsrfToken = this.#usesAntiCsrfToken(input.transferMethod) ? await antiCsrfTokenFor(refreshToken) : null;
     const record: SessionRecord = {
@@ -115,7 +137,7 @@ export class SessionManager {
       refreshTokenHash2: hash2,
       parentRefreshTokenHash2: null,
       refreshTokenRotatedAt: null,
-      refreshTokenRotationKey: rotationKey,
+      refreshTokenRotationKey: rotationKey.rowKey,
       expiresAt: now + this.config.refreshTokenValidityMs,
       createdAt: now,
     };
@@ -271,35 +293,35 @@ export class SessionManager {
       if (legacyCookie) this.#clearLegacyCookie(res);
       throw new UnauthorisedError("no refresh token in the request", { clearTokens: false });
     }
+    if (found.tokens.length > MAX_REFRESH_TOKEN_CANDIDATES) {
+      // Each candidate costs a store read: padding a request with forged cookies must stay cheap.
+      this.log(
+        `refresh refused: ${found.tokens.length} refresh tokens in one request (at most ${MAX_REFRESH_TOKEN_CANDIDATES} are examined)`,
+      );
+      throw new UnauthorisedError("too many refresh tokens in the request", { clearTokens: true });
+    }
     if (found.transferMethod === "cookie") {
       if (this.config.antiCsrf === "VIA_CUSTOM_HEADER" && req.getHeader(RID_HEADER) === undefined) {
         throw new UnauthorisedError("anti-CSRF check failed on refresh: send the 'rid' header", { clearTokens: true });
       }
       this.#clearOlderDomainCookies(req, res);
     }
-    const antiCsrfHeader = req.getHeader(ANTI_CSRF_HEADER);
-    const checkAntiCsrfToken = found.transferMethod === "cookie" && this.config.antiCsrf === "VIA_TOKEN";
-    // Several refresh cookies (an old cookieDomain) are ambiguous: try each, and never call one theft.
-    const ambiguous = found.tokens.length > 1;
-    for (const token of found.tokens) {
-      if (checkAntiCsrfToken && (antiCsrfHeader === undefined || !timingSafeEqual(antiCsrfHeader, await antiCsrfTokenFor(token.raw)))) {
-        if (ambiguous) continue;
+    let candidates = found.tokens;
+    if (found.transferMethod === "cookie" && this.config.antiCsrf === "VIA_TOKEN") {
+      // The echoed anti-CSRF token proves which refresh token the client holds; the others are ignored.
+      const antiCsrfHeader = req.getHeader(ANTI_CSRF_HEADER);
+      const proven = await Promise.all(
+        candidates.map(async (token) => antiCsrfHeader !== undefined && timingSafeEqual(antiCsrfHeader, await antiCsrfTokenFor(token.raw))),
+      );
+      candidates = candidates.filter((_, i) => proven[i]);
+      if (candidates.length === 0) {
         throw new UnauthorisedError("anti-CSRF check failed on refresh: the anti-csrf header does not match", { clearTokens: true });
       }
-      const result = await this.#rotate(token, Date.now());
-      if (result.kind === "rotated") {
-        const session = await this.#afterRotation(result, found.transferMethod, req, res);
-        if (legacyCookie) this.#clearLegacyCookie(res);
-        return session;
-      }
-      if (result.kind === "theft" && !ambiguous) {
-        await this.#store("revoke the session", () => this.config.store.revokeSessions([result.record.sessionHandle]));
-        this.log(`refresh token reuse on session ${result.record.sessionHandle}: revoked`);
-        throw new TokenTheftError(result.record.sessionHandle, result.record.userId);
-      }
-      if (!ambiguous && result.kind === "unauthorised") throw new UnauthorisedError(result.reason, { clearTokens: true });
     }
-    throw new UnauthorisedError("refresh token invalid or expired", { clearTokens: true });
+    const result = await this.#rotateOneOf(candidates, Date.now());
+    const session = await this.#afterRotation(result, found.transferMethod, req, res);
+    if (legacyCookie) this.#clearLegacyCookie(res);
+    return session;
   }
 
   /** Refresh for apps that read the tokens themselves; the new tokens come back on the session. */
@@ -309,67 +331,122 @@ export class SessionManager {
     if (antiCsrfToken !== undefined && !timingSafeEqual(antiCsrfToken, await antiCsrfTokenFor(token.raw))) {
       throw new UnauthorisedError("anti-CSRF check failed on refresh", { clearTokens: true });
     }
-    const result = await this.#rotate(token, Date.now());
-    if (result.kind === "theft") {
-      await this.#store("revoke the session", () => this.config.store.revokeSessions([result.record.sessionHandle]));
-      throw new TokenTheftError(result.record.sessionHandle, result.record.userId);
-    }
-    if (result.kind === "unauthorised") throw new UnauthorisedError(result.reason, { clearTokens: true });
+    const result = await this.#rotateOneOf([token], Date.now());
     return this.#afterRotation(result, antiCsrfToken === undefined ? "header" : "cookie");
   }
 
   /**
-   * Rotation inside one compare-and-set (SuperTokens core 12.1's design): the current token is
-   * replaced by its child and becomes the parent; the parent stays usable for the grace period
-   * (its child is re-derived, not re-rotated); anything older, or the parent after its grace,
-   * means two parties hold the family.
+   * Examines every candidate before anything changes, then rotates at most one (SECURITY.md,
+   * "Several refresh tokens in one request"). A request may carry several refresh cookies: one
+   * left on an old cookie domain, or one planted by a neighbouring subdomain. Latch never chooses
+   * between sessions, and one candidate never hides another's theft:
+   * - a stale token (theft) is set aside only when the same request also holds the current token,
+   *   or the in-grace parent, of the same session (a leftover cookie); otherwise that session is
+   *   revoked and the answer is token theft detected;
+   * - authentic candidates of different sessions: nothing rotates, 401 unauthorised;
+   * - candidates of one session: the current token (or the in-grace parent) rotates as usual.
    */
-  async #rotate(token: ParsedRefreshToken, now: number): Promise<RotationResult> {
-    const store = this.config.store;
-    let record = await this.#store("read the session", () => store.getSession(token.sessionHandle));
-    if (!record || record.expiresAt <= now) return { kind: "unauthorised", reason: "session revoked or expired" };
-    if (!(await isAuthentic(token, record.refreshTokenRotationKey)))
-      return { kind: "unauthorised", reason: "refresh token not issued by this server" };
-    const presented = await refreshTokenHashes(token.raw);
-    const child = await childRefreshToken(token, record.refreshTokenRotationKey);
-    const childHashes = await refreshTokenHashes(child);
-
-    if (timingSafeEqual(presented.hash2, record.refreshTokenHash2)) {
-      const newExpiresAt = now + this.config.refreshTokenValidityMs;
-      const rotated = await this.#store("rotate the refresh token", () =>
-        store.rotateRefreshToken({
-          sessionHandle: record?.sessionHandle ?? token.sessionHandle,
-          expectedRefreshTokenHash2: presented.hash2,
-          newRefreshTokenHash2: childHashes.hash2,
-          rotatedAt: now,
-          newExpiresAt,
-        }),
-      );
-      if (rotated) {
-        const updated: SessionRecord = {
-          ...record,
-          parentRefreshTokenHash2: record.refreshTokenHash2,
-          refreshTokenHash2: childHashes.hash2,
-          refreshTokenRotatedAt: now,
-          expiresAt: newExpiresAt,
-        };
-        return { kind: "rotated", record: updated, refreshToken: child, parentHash1: presented.hash1 };
+  async #rotateOneOf(candidates: readonly ParsedRefreshToken[], now: number): Promise<RotatedSession> {
+    const records = new Map<string, Promise<SessionRecord | undefined>>();
+    const recordOf = (handle: string) => {
+      let record = records.get(handle);
+      if (!record) {
+        record = this.#store("read the session", () => this.config.store.getSession(handle));
+        records.set(handle, record);
       }
-      // A parallel refresh with the same token won the race: this one is now the parent.
-      record = await this.#store("read the session", () => store.getSession(token.sessionHandle));
-      if (!record || record.expiresAt <= now) return { kind: "unauthorised", reason: "session revoked or expired" };
-    }
+      return record;
+    };
+    const examined = await Promise.all(candidates.map(async (token) => this.#examine(token, await recordOf(token.sessionHandle), now)));
+    const authentic = examined.filter((e): e is AuthenticCandidate => e.kind !== "unauthorised");
 
+    const holdsLiveToken = (handle: string) => authentic.some((e) => e.kind !== "stale" && e.record.sessionHandle === handle);
+    const thefts = authentic.filter((e) => e.kind === "stale" && !holdsLiveToken(e.record.sessionHandle));
+    if (thefts.length > 0) await this.#revokeForTheft(thefts.map((e) => e.record));
+
+    const sessions = new Set(authentic.map((e) => e.record.sessionHandle));
+    if (sessions.size > 1) {
+      this.log(
+        `refresh refused: refresh tokens of ${sessions.size} different sessions in one request (a cookie planted from another subdomain?)`,
+      );
+      throw new UnauthorisedError("refresh tokens of different sessions in one request", { clearTokens: true });
+    }
+    const chosen = authentic.find((e) => e.kind === "current") ?? authentic.find((e) => e.kind === "parentInGrace");
+    if (!chosen) {
+      const only = examined.length === 1 ? examined[0] : undefined;
+      throw new UnauthorisedError(only?.kind === "unauthorised" ? only.reason : "refresh token invalid or expired", { clearTokens: true });
+    }
+    if (chosen.kind === "parentInGrace") return this.#rotated(chosen, chosen.record);
+
+    const rotated = await this.#store("rotate the refresh token", () =>
+      this.config.store.rotateRefreshToken({
+        sessionHandle: chosen.record.sessionHandle,
+        expectedRefreshTokenHash2: chosen.presentedHash2,
+        newRefreshTokenHash2: chosen.childHash2,
+        rotatedAt: now,
+        newExpiresAt: now + this.config.refreshTokenValidityMs,
+      }),
+    );
+    if (rotated) {
+      return this.#rotated(chosen, {
+        ...chosen.record,
+        parentRefreshTokenHash2: chosen.record.refreshTokenHash2,
+        refreshTokenHash2: chosen.childHash2,
+        refreshTokenRotatedAt: now,
+        expiresAt: now + this.config.refreshTokenValidityMs,
+      });
+    }
+    // A parallel refresh with the same token won the race: this one is now the in-grace parent.
+    const after = await this.#examine(
+      chosen.token,
+      await this.#store("read the session", () => this.config.store.getSession(chosen.record.sessionHandle)),
+      now,
+    );
+    if (after.kind === "parentInGrace") return this.#rotated(after, after.record);
+    if (after.kind === "stale") return this.#revokeForTheft([after.record]);
+    throw new UnauthorisedError(after.kind === "unauthorised" ? after.reason : "refresh token invalid or expired", { clearTokens: true });
+  }
+
+  /**
+   * Where one refresh token stands against its session's row, without changing anything
+   * (SuperTokens core 12.1's design): the current token rotates; the parent stays usable for the
+   * grace period (its child is re-derived, not re-rotated); anything older, or the parent after its
+   * grace, means two parties hold the family.
+   */
+  async #examine(token: ParsedRefreshToken, record: SessionRecord | undefined, now: number): Promise<ExaminedCandidate> {
+    if (!record || record.expiresAt <= now) return { kind: "unauthorised", reason: "session revoked or expired" };
+    const hmacKey = await this.rotationKeys.authenticKey(token, record.refreshTokenRotationKey);
+    if (hmacKey === undefined) {
+      if (this.rotationKeys.lacksSecretFor(record.refreshTokenRotationKey)) {
+        this.log(`session ${record.sessionHandle} was made with a refreshTokenSecret this server does not have: refresh refused`);
+      }
+      return { kind: "unauthorised", reason: "refresh token not issued by this server" };
+    }
+    const presented = await refreshTokenHashes(token.raw);
+    const child = await childRefreshToken(token, hmacKey);
+    const childHashes = await refreshTokenHashes(child);
+    const base = { token, record, child, presentedHash1: presented.hash1, presentedHash2: presented.hash2, childHash2: childHashes.hash2 };
+    if (timingSafeEqual(presented.hash2, record.refreshTokenHash2)) return { kind: "current", ...base };
     const isParent = record.parentRefreshTokenHash2 !== null && timingSafeEqual(presented.hash2, record.parentRefreshTokenHash2);
     const inGrace = record.refreshTokenRotatedAt !== null && now - record.refreshTokenRotatedAt <= this.config.refreshTokenGracePeriodMs;
-    if (isParent && inGrace && timingSafeEqual(childHashes.hash2, record.refreshTokenHash2)) {
-      return { kind: "rotated", record, refreshToken: child, parentHash1: presented.hash1 };
-    }
-    return { kind: "theft", record };
+    if (isParent && inGrace && timingSafeEqual(childHashes.hash2, record.refreshTokenHash2)) return { kind: "parentInGrace", ...base };
+    return { kind: "stale", ...base };
+  }
+
+  #rotated(candidate: AuthenticCandidate, record: SessionRecord): RotatedSession {
+    return { record, refreshToken: candidate.child, parentHash1: candidate.presentedHash1 };
+  }
+
+  /** Revokes the sessions whose refresh-token family two parties hold; throws token theft detected. */
+  async #revokeForTheft(records: readonly SessionRecord[]): Promise<never> {
+    const handles = [...new Set(records.map((record) => record.sessionHandle))];
+    await this.#store("revoke the session", () => this.config.store.revokeSessions(handles));
+    for (const handle of handles) this.log(`refresh token reuse on session ${handle}: revoked`);
+    const first = records[0] as SessionRecord;
+    throw new TokenTheftError(first.sessionHandle, first.userId);
   }
 
   async #afterRotation(
-    result: Extract<RotationResult, { kind: "rotated" }>,
+    result: RotatedSession,
     transferMethod: TokenTransferMethod,
     req?: BaseRequest,
     res?: BaseResponse,

@@ -49,7 +49,7 @@ export function readAccessToken(
 }
 
 export interface RequestRefreshTokens {
-  /** Candidates in order of preference (several only with duplicate cookies). */
+  /** Well-formed, distinct candidates in the order sent (several only with duplicate cookies). */
   tokens: ParsedRefreshToken[];
   transferMethod: TokenTransferMethod;
 }
@@ -61,7 +61,9 @@ export function readRefreshTokens(req: BaseRequest): RequestRefreshTokens | unde
   if (fromHeader) return { tokens: [fromHeader], transferMethod: "header" };
   const cookies = req.getCookies(REFRESH_TOKEN_COOKIE);
   if (cookies.length === 0) return undefined;
-  return { tokens: cookies.map(parseRefreshToken).filter((t) => t !== undefined), transferMethod: "cookie" };
+  // Malformed values cost nothing and are dropped here; the same value sent twice is one candidate.
+  const tokens = [...new Set(cookies)].map(parseRefreshToken).filter((t) => t !== undefined);
+  return { tokens, transferMethod: "cookie" };
 }
 
 /** Whether the request carries any session token at all (then clearing is meaningful). */

@@ -5,7 +5,7 @@ import { base64UrlDecode, utf8Bytes, utf8Text } from "../util/encoding";
 import type { SigningKeys } from "./signing-keys";
 import type { VerifiedTokenCache } from "./verified-token-cache";
 
-/** Claims Latch owns; an app's payload may not set them. */
+/** Claims Latch owns, and `aud`, which it refuses so no session token claims another service's audience. */
 export const PROTECTED_CLAIMS = [
   "sub",
   "exp",
@@ -18,6 +18,8 @@ export const PROTECTED_CLAIMS = [
   "antiCsrfToken",
   "tId",
   "rsub",
+  // Not set by Latch: refused so that no session token can claim another service's audience.
+  "aud",
 ] as const;
 
 export interface AccessTokenClaims {

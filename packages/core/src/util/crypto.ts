@@ -1,5 +1,5 @@
 import { base64UrlDecode, base64UrlEncode, hex, utf8Bytes } from "./encoding";
-import { type NodeCrypto, nodeCrypto } from "./native";
+import { type NodeCrypto, nodeBuffer, nodeCrypto } from "./native";
 
 // Web Crypto is global in Node 20+, edge runtimes and browsers.
 const subtle = globalThis.crypto.subtle;
@@ -65,15 +65,39 @@ export function nodeHmacSha256Base64Url(crypto: NodeCrypto, keyBase64Url: string
 }
 
 /**
+ * A long secret kept for constant-time comparison against strings, many times over (the
+ * verified-token cache compares a whole access token on every request). On Node the comparison
+ * is native over the secret's bytes, encoded once (a JavaScript loop over 900 characters cost
+ * about three times as much, bench/OPTIMISATIONS.md); elsewhere it is `timingSafeEqual`.
+ */
+export class ComparableSecret {
+  readonly #bytes: Uint8Array | undefined;
+
+  constructor(readonly value: string) {
+    this.#bytes = nodeCrypto && nodeBuffer ? nodeBuffer.from(value, "utf8") : undefined;
+  }
+
+  /** Whether `candidate` is this secret, in time that depends only on the lengths. */
+  equals(candidate: string): boolean {
+    if (!this.#bytes || !nodeCrypto || !nodeBuffer) return timingSafeEqual(this.value, candidate);
+    // UTF-8 keeps distinct strings distinct (a lone surrogate becomes bytes no other text has
+    // there), and the native comparison needs equal lengths: the length is not the secret.
+    const bytes = nodeBuffer.from(candidate, "utf8");
+    return bytes.length === this.#bytes.length && nodeCrypto.timingSafeEqual(bytes, this.#bytes);
+  }
+}
+
+/**
  * Compares two secrets in time that depends only on their lengths, never on where they differ.
- * Every comparison of a secret (hashes, anti-CSRF tokens) goes through here.
+ * Every comparison of a secret (hashes, anti-CSRF tokens) goes through here or `ComparableSecret`.
+ * It compares UTF-16 code units, without encoding either side: no allocation per call (the
+ * verified-token cache compares a whole access token on every request), and two different
+ * strings never compare equal (UTF-8 encoding would map every lone surrogate to U+FFFD).
  */
 export function timingSafeEqual(a: string, b: string): boolean {
-  const left = utf8Bytes(a);
-  const right = utf8Bytes(b);
-  // Compare against itself when lengths differ so the loop still runs over `left`.
-  const other = left.length === right.length ? right : left;
-  let diff = left.length === right.length ? 0 : 1;
-  for (let i = 0; i < left.length; i++) diff |= (left[i] as number) ^ (other[i] as number);
+  // Compare against itself when lengths differ so the loop still runs over `a`.
+  const other = a.length === b.length ? b : a;
+  let diff = a.length === b.length ? 0 : 1;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ other.charCodeAt(i);
   return diff === 0;
 }

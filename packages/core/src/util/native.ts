@@ -10,6 +10,7 @@ export interface NodeCrypto {
   createHash(algorithm: "sha256"): NodeDigest;
   createHmac(algorithm: "sha256", key: Uint8Array): NodeDigest;
   randomFillSync(buffer: Uint8Array): Uint8Array;
+  timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
 }
 
 interface NodeDigest {
@@ -20,6 +21,7 @@ interface NodeDigest {
 /** The few members of Node's `Buffer` that core uses. */
 export interface NodeBuffer {
   from(bytes: ArrayBuffer, byteOffset: number, length: number): { toString(encoding: "base64" | "base64url"): string };
+  from(text: string, encoding: "utf8"): Uint8Array;
 }
 
 type Runtime = { process?: { getBuiltinModule?: (id: string) => unknown }; Buffer?: NodeBuffer };

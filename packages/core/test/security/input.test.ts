@@ -67,6 +67,7 @@ describe("hostile input", () => {
       "antiCsrfToken",
       "tId",
       "rsub",
+      "aud",
     ]) {
       await expect(latch.createNewSessionWithoutRequestResponse("public", "u", { [claim]: "x" })).rejects.toThrow(InvalidInputError);
     }

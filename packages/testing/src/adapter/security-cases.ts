@@ -286,6 +286,76 @@ const cookieCases: ConformanceCase[] = [
     },
   },
   {
+    name: "cookies (RFC 6265bis §5.4): a refresh cookie planted by a sibling subdomain never swaps the victim into another session, in either order",
+    async run(ctx) {
+      const victim = await loggedIn(ctx);
+      const attacker = await loggedIn(ctx);
+      for (const [what, cookie] of [
+        ["attacker's first", `sRefreshToken=${attacker.refreshToken}; sRefreshToken=${victim.refreshToken}`],
+        ["attacker's last", `sRefreshToken=${victim.refreshToken}; sRefreshToken=${attacker.refreshToken}`],
+      ] as const) {
+        const reply = await refreshWith(victim.client, "", { cookie });
+        assertStatus401(reply, UNAUTHORISED, what);
+        assertCleared(reply, what);
+      }
+      // Nothing rotated: both sessions refresh with the very tokens they had.
+      assert.equal((await refreshWith(victim.client, victim.refreshToken)).status, 200, "the victim's own token still works alone");
+      assert.equal(
+        (await refreshWith(attacker.client, attacker.refreshToken)).status,
+        200,
+        "the attacker's session was not rotated either",
+      );
+    },
+  },
+  {
+    name: "cookies (RFC 9700 §4.14.2): a second refresh cookie, forged or of another session, never hides a theft, in either order",
+    async run(ctx) {
+      for (const order of ["extra first", "extra last"] as const) {
+        for (const extraKind of ["forged", "another session's"] as const) {
+          const { client, refreshToken: stolen } = await loggedIn(ctx);
+          const other = await loggedIn(ctx);
+          const rotated = await refreshWith(client, stolen);
+          await refreshWith(client, rotated.cookie("sRefreshToken")?.value ?? "");
+          const [handle] = stolen.split(".");
+          const extra =
+            extraKind === "forged" ? `${handle}.${b64url(randomUUID() + randomUUID()).slice(0, 43)}.${"A".repeat(22)}` : other.refreshToken;
+          const cookie =
+            order === "extra first" ? `sRefreshToken=${extra}; sRefreshToken=${stolen}` : `sRefreshToken=${stolen}; sRefreshToken=${extra}`;
+          const what = `${extraKind} token ${order}`;
+          const reply = await refreshWith(client, "", { cookie });
+          assertStatus401(reply, THEFT, what);
+          assertCleared(reply, what);
+          assert.equal(
+            (await refreshWith(client, rotated.cookie("sRefreshToken")?.value ?? "")).status,
+            401,
+            `${what}: the family is revoked`,
+          );
+          if (extraKind === "another session's") {
+            assert.equal((await refreshWith(other.client, other.refreshToken)).status, 200, `${what}: the other session lives on`);
+          }
+        }
+      }
+    },
+  },
+  {
+    name: "cookies: forged refresh cookies as padding: a few are examined, more are refused at once; the session lives on",
+    async run(ctx) {
+      const { client, refreshToken } = await loggedIn(ctx);
+      const forged = (n: number) =>
+        Array.from(
+          { length: n },
+          () => `sRefreshToken=${randomUUID()}.${b64url(randomUUID() + randomUUID()).slice(0, 43)}.${"B".repeat(22)}`,
+        );
+      const padded = await refreshWith(client, "", { cookie: [...forged(3), `sRefreshToken=${refreshToken}`].join("; ") });
+      assert.equal(padded.status, 200, `three forged cookies and the real one: ${padded.text}`);
+      const next = padded.cookie("sRefreshToken")?.value ?? "";
+      const flooded = await refreshWith(client, "", { cookie: [...forged(60), `sRefreshToken=${next}`].join("; ") });
+      assertStatus401(flooded, UNAUTHORISED, "60 forged cookies");
+      const again = await refreshWith(client, next);
+      assert.equal(again.status, 200, `the session was not touched by the flood: ${again.text}`);
+    },
+  },
+  {
     name: "cookies (RFC 6265bis §5.6): control characters, tabs, raw 8-bit bytes and a 64 KB Cookie header get a 4xx, and the server lives on",
     async run(ctx) {
       const { accessToken } = await loggedIn(ctx);
@@ -391,6 +461,8 @@ const inputCases: ConformanceCase[] = [
         { userId: "ok", accessTokenPayload: { sessionHandle: "x" } },
         { userId: "ok", accessTokenPayload: { iss: "https://evil.example" } },
         { userId: "ok", accessTokenPayload: { antiCsrfToken: "x", tId: "other" } },
+        { userId: "ok", accessTokenPayload: { aud: "billing-service" } },
+        { userId: "ok", accessTokenPayload: { aud: ["billing-service"] } },
         { userId: "ok", accessTokenPayload: JSON.parse('{"__proto__":{"polluted":true}}') },
         { userId: "ok", accessTokenPayload: JSON.parse('{"a":{"__proto__":{"polluted":true}}}') },
         { userId: "ok", accessTokenPayload: "not an object" },
@@ -518,6 +590,37 @@ export const securityCsrfCases: ConformanceCase[] = [
         assertStatus401(reply, UNAUTHORISED, `refresh with anti-csrf ${token ?? "(none)"}`);
       }
       assert.equal((await refreshWith(client, refreshToken, { "anti-csrf": current })).status, 200, "the current token refreshes");
+    },
+  },
+  {
+    name: "CSRF VIA_TOKEN: with a planted refresh cookie of another session, the echoed anti-csrf token picks the victim's own, in either order",
+    async run(ctx) {
+      const victim = ctx.client();
+      const victimLogin = await ctx.login(victim, { userId: `victim-${randomUUID()}` });
+      const victimRefresh = victim.cookieValue("sRefreshToken") ?? "";
+      const attacker = ctx.client();
+      const attackerLogin = await ctx.login(attacker, { userId: `attacker-${randomUUID()}` });
+      const attackerRefresh = attacker.cookieValue("sRefreshToken") ?? "";
+      let antiCsrf = victimLogin.headers.get("anti-csrf") ?? "";
+      let refreshToken = victimRefresh;
+      for (const order of ["planted first", "planted last"] as const) {
+        const cookie =
+          order === "planted first"
+            ? `sRefreshToken=${attackerRefresh}; sRefreshToken=${refreshToken}`
+            : `sRefreshToken=${refreshToken}; sRefreshToken=${attackerRefresh}`;
+        const reply = await refreshWith(victim, "", { cookie, "anti-csrf": antiCsrf });
+        assert.equal(reply.status, 200, `${order}: ${reply.text}`);
+        const accessToken = reply.cookie("sAccessToken")?.value ?? "";
+        assert.equal(
+          decodePart(accessToken.split(".")[1]).sessionHandle,
+          (victimLogin.body as { sessionHandle: string }).sessionHandle,
+          `${order}: still the victim's session`,
+        );
+        antiCsrf = reply.headers.get("anti-csrf") ?? "";
+        refreshToken = reply.cookie("sRefreshToken")?.value ?? "";
+      }
+      const attackerOwn = await refreshWith(attacker, attackerRefresh, { "anti-csrf": attackerLogin.headers.get("anti-csrf") ?? "" });
+      assert.equal(attackerOwn.status, 200, "the planted token was never rotated");
     },
   },
   {
