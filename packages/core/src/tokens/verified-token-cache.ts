@@ -30,7 +30,7 @@ export class VerifiedTokenCache {
     const entry = this.#entries.get(key);
     // In constant time: the key (the signature's end) matched, the rest must too, without telling
     // by timing how much of it did.
-    if (!entry || !entry.raw.equals(raw)) return undefined;
+    if (!entry?.raw.equals(raw)) return undefined;
     if (entry.token.payload.exp <= nowSeconds) {
       this.#entries.delete(key);
       return undefined;
