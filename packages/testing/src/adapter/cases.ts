@@ -645,7 +645,13 @@ export function conformanceGroups(): ConformanceGroup[] {
       env: { LATCH_WEBSITE_DOMAIN: "http://localhost:5173" },
       cases: customHeaderCsrf,
     },
-    { name: "anti-CSRF VIA_TOKEN", env: { LATCH_ANTI_CSRF: "VIA_TOKEN" }, cases: tokenCsrf },
+    // With a refresh-token secret too (an optional variable of the examples), so every adapter shows
+    // refresh works end to end with it.
+    {
+      name: "anti-CSRF VIA_TOKEN, with a refresh-token secret",
+      env: { LATCH_ANTI_CSRF: "VIA_TOKEN", LATCH_REFRESH_TOKEN_SECRET: "conformance-secret-0123456789abcdefghijklmnop" },
+      cases: tokenCsrf,
+    },
     { name: "cookie SameSite strict", env: { LATCH_COOKIE_SAME_SITE: "strict" }, cases: strictCookies },
     { name: "security: hostile input", env: {}, cases: securityCases },
     { name: "security: CSRF with VIA_TOKEN", env: { LATCH_ANTI_CSRF: "VIA_TOKEN" }, cases: securityCsrfCases },
