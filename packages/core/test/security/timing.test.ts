@@ -6,9 +6,11 @@
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import fc from "fast-check";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { timingSafeEqual } from "../../src/util/crypto";
+import { bytesEqual, ComparableSecret, timingSafeEqual } from "../../src/util/crypto";
+import { utf8Bytes } from "../../src/util/encoding";
 
 const SRC = join(dirname(fileURLToPath(import.meta.url)), "../../src");
 const SECRET_NAME = /hash|token|secret|tag|nonce|csrf|key|signature|password|digest|hmac/i;
@@ -122,5 +124,26 @@ describe("secret comparisons are constant-time", () => {
     expect(timingSafeEqual("", "a")).toBe(false);
     expect(timingSafeEqual("é", "e")).toBe(false);
     expect(timingSafeEqual("\u0000", "")).toBe(false);
+  });
+});
+
+describe("ComparableSecret (the verified-token cache's compare)", () => {
+  it("a secret without U+FFFD equals exactly itself, whatever the candidate (lone surrogates included)", () => {
+    const secrets = ["eyJ.a.b", "é", "", "x".repeat(900)];
+    for (const value of secrets) {
+      const secret = new ComparableSecret(value);
+      for (const candidate of [...secrets, "\uD800", "\uDFFF", "\uFFFD", `${value}x`, `${value}\uD800`, value.slice(1)]) {
+        expect(secret.equals(candidate), `${JSON.stringify(value)} vs ${JSON.stringify(candidate)}`).toBe(candidate === value);
+      }
+    }
+    const withoutSurrogates = fc.string({ unit: "binary" }).filter((text) => !/[\uD800-\uDFFF\uFFFD]/.test(text));
+    fc.assert(
+      fc.property(withoutSurrogates, fc.string({ unit: "binary" }), (a, b) => {
+        expect(new ComparableSecret(a).equals(b)).toBe(a === b);
+        expect(new ComparableSecret(a).equals(a)).toBe(true);
+        const [left, right] = [utf8Bytes(a), utf8Bytes(b)];
+        if (left.length === right.length) expect(bytesEqual(left, right)).toBe(left.every((byte, i) => byte === right[i]));
+      }),
+    );
   });
 });
