@@ -33,7 +33,9 @@ function slowKeyStore(): MemoryStore {
 
 async function loginBurst(servers: Latch[], count: number): Promise<Set<string>> {
   const sessions = await Promise.all(
-    Array.from({ length: count }, (_, i) => (servers[i % servers.length] as Latch).createNewSessionWithoutRequestResponse("public", `u${i}`)),
+    Array.from({ length: count }, (_, i) =>
+      (servers[i % servers.length] as Latch).createNewSessionWithoutRequestResponse("public", `u${i}`),
+    ),
   );
   return new Set(sessions.map((s) => kidOf(s.getAllSessionTokensDangerously().accessToken)));
 }
@@ -91,7 +93,9 @@ describe("static signing key", { timeout: 30_000 }, () => {
     const latch = latchWith(store, { useDynamicAccessTokenSigningKey: false, signingKeyRotationInterval: 0.0005 });
     const kids = await loginBurst([latch, latchWith(store, { useDynamicAccessTokenSigningKey: false })], 6);
     expect([...kids]).toEqual(["s-rs256"]);
-    const keys = new SigningKeys(normaliseConfig({ store, appInfo: { apiDomain: "http://127.0.0.1:3000" }, useDynamicAccessTokenSigningKey: false }));
+    const keys = new SigningKeys(
+      normaliseConfig({ store, appInfo: { apiDomain: "http://127.0.0.1:3000" }, useDynamicAccessTokenSigningKey: false }),
+    );
     expect((await keys.getSigningKey(Date.now() + 1000 * HOUR)).record.kid).toBe("s-rs256");
     expect(await store.getSigningKeys()).toHaveLength(1);
   });

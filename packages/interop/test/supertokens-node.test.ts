@@ -53,7 +53,12 @@ describe("supertokens-node 24 verifies Latch sessions (connectionURI = the Latch
 
   beforeAll(async () => {
     server = await startLatchServer({ store, signingKeyRotationInterval: rotationHours });
-    shortLived = new Latch({ store, appInfo: { apiDomain: server.origin }, accessTokenValidity: 1, signingKeyRotationInterval: rotationHours });
+    shortLived = new Latch({
+      store,
+      appInfo: { apiDomain: server.origin },
+      accessTokenValidity: 1,
+      signingKeyRotationInterval: rotationHours,
+    });
     backend = await spawnApp({
       cwd: serviceDir,
       command: [process.execPath, "services/supertokens-backend.mjs"],
@@ -123,5 +128,39 @@ describe("supertokens-node 24 verifies Latch sessions (connectionURI = the Latch
       expect(answers.supertokens).toEqual(answers.latch);
       expect(await check(token)).toEqual({ ok: false, type: "TRY_REFRESH_TOKEN" });
     }
+  });
+});
+
+describe("supertokens-node 24 with Latch's static key (useDynamicAccessTokenSigningKey: false on both)", { timeout: 60_000 }, () => {
+  let server: LatchServer;
+  let staticBackend: RunningApp;
+  let dynamicBackend: RunningApp;
+
+  beforeAll(async () => {
+    server = await startLatchServer({ store: new MemoryStore(), useDynamicAccessTokenSigningKey: false });
+    const start = (staticKey: string) =>
+      spawnApp({
+        cwd: serviceDir,
+        command: [process.execPath, "services/supertokens-backend.mjs"],
+        env: { LATCH_ORIGIN: server.origin, LATCH_STATIC_KEY: staticKey },
+      });
+    [staticBackend, dynamicBackend] = await Promise.all([start("1"), start("0")]);
+  });
+  afterAll(async () => {
+    await staticBackend?.close();
+    await dynamicBackend?.close();
+    await server?.close();
+  });
+
+  it("accepts the s- key's sessions where the SDK is set alike, and asks for a refresh where it is not", async () => {
+    const session = await server.latch.createNewSessionWithoutRequestResponse("public", "user-7");
+    expect(kidOf(tokenOf(session))).toBe("s-rs256");
+    const latchAnswer = await get(`${server.origin}/me`, tokenOf(session));
+    expect(latchAnswer.status).toBe(200);
+    expect(await get(`${staticBackend.baseUrl}/orders`, tokenOf(session)), staticBackend.output()).toEqual(latchAnswer);
+    expect(await get(`${dynamicBackend.baseUrl}/orders`, tokenOf(session))).toEqual({
+      status: 401,
+      body: { message: "try refresh token" },
+    });
   });
 });
