@@ -1,9 +1,9 @@
 import type { Server } from "node:http";
 import { Latch, type LatchConfig } from "@latch/core";
-import { createApp } from "@latch/example-express/src/app";
+import { createApp } from "@latch/example-express/app";
 import { freePort } from "@latch/testing/adapter";
 
-/** The Express example app (apps/express: GET /me, Latch's routes, both JWKS paths) on a free port. */
+/** The Express example app (apps/express exports its createApp as `./app`: GET /me, Latch's routes, both JWKS paths) on a free port. */
 export interface LatchServer {
   origin: string;
   latch: Latch;
