@@ -22,9 +22,9 @@ const RETIREMENT_MARGIN_MS = 5 * 60_000;
  * rotates ("dynamic"), `s-` for the one static key. Keys from before that (`latch-…`) still verify
  * until they retire, but never sign again.
  */
-export type KeyKind = "dynamic" | "static" | "legacy";
+type KeyKind = "dynamic" | "static" | "legacy";
 
-export function keyKind(kid: string): KeyKind {
+function keyKind(kid: string): KeyKind {
   return kid.startsWith("d-") ? "dynamic" : kid.startsWith("s-") ? "static" : "legacy";
 }
 
@@ -33,7 +33,7 @@ export function keyKind(kid: string): KeyKind {
  * of their rotation slot, the static key after its algorithm. Because the store adds a `kid` only
  * when it is absent, servers that rotate at once all end up with the one key whose add came first.
  */
-export function kidFor(algorithm: SigningAlgorithm, dynamic: boolean, rotationIntervalMs: number, now: number): string {
+function kidFor(algorithm: SigningAlgorithm, dynamic: boolean, rotationIntervalMs: number, now: number): string {
   const alg = algorithm.toLowerCase();
   if (!dynamic) return `s-${alg}`;
   const slotStart = Math.floor(now / rotationIntervalMs) * rotationIntervalMs;
