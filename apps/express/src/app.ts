@@ -26,7 +26,7 @@ export function createApp(latch: Latch): Express {
     next();
   });
 
-  // Latch's own routes: /auth/session/refresh, /auth/signout, /auth/jwt/jwks.json
+  // Latch's own routes: /auth/session/refresh, /auth/signout, /auth/jwt/jwks.json, /.well-known/jwks.json
   app.use(middleware({ latch }));
 
   app.post("/login", async (req: Request, res: Response) => {

@@ -35,7 +35,7 @@ export async function createApp(latch: Latch): Promise<FastifyInstance> {
     }
   });
 
-  // Latch's routes (/auth/session/refresh, /auth/signout, /auth/jwt/jwks.json) and error answers.
+  // Latch's routes (/auth/session/refresh, /auth/signout, /auth/jwt/jwks.json, /.well-known/jwks.json) and error answers.
   await app.register(latchPlugin, { latch });
 
   app.post<{ Body: LoginBody }>("/login", async (request, reply) => {

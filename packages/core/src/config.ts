@@ -28,6 +28,12 @@ export interface LatchConfig {
   jwtAlgorithm?: SigningAlgorithm;
   /** Hours a signing key signs before a new one takes over. Default 168 (7 days). */
   signingKeyRotationInterval?: number;
+  /**
+   * Default true: signing keys rotate (`kid` `d-…`). False: one static key per algorithm (`kid`
+   * `s-<alg>`) that never rotates, for verifiers that cannot refetch a JWKS; SuperTokens backends
+   * must then set the same value (their option has this name).
+   */
+  useDynamicAccessTokenSigningKey?: boolean;
   cookieSecure?: boolean;
   cookieSameSite?: CookieSameSite;
   cookieDomain?: string;
@@ -42,7 +48,10 @@ export interface LatchConfig {
   getTokenTransferMethod?: (req: BaseRequest) => TokenTransferMethod;
   sessionExpiredStatusCode?: number;
   invalidClaimStatusCode?: number;
-  /** Also serve the JWKS at `/.well-known/jwks.json`. Default false. */
+  /**
+   * Also serve the JWKS at the site root, `/.well-known/jwks.json`, where SuperTokens backend SDKs
+   * (given the app's origin as `connectionURI`) and most JOSE tooling look. Default true.
+   */
   serveWellKnownJwks?: boolean;
   /** Validators every getSession runs unless a call overrides them. */
   globalClaimValidators?: ClaimValidator[];
@@ -76,6 +85,7 @@ export interface NormalisedConfig {
   refreshTokenGracePeriodMs: number;
   jwtAlgorithm: SigningAlgorithm;
   signingKeyRotationIntervalMs: number;
+  useDynamicAccessTokenSigningKey: boolean;
   cookieSecure: boolean;
   cookieSameSite: CookieSameSite;
   cookieDomain: string | undefined;
@@ -144,6 +154,7 @@ export function normaliseConfig(input: LatchConfig): NormalisedConfig {
     refreshTokenGracePeriodMs: Math.round(nonNegative(input.refreshTokenGracePeriod ?? 30, "refreshTokenGracePeriod") * 1000),
     jwtAlgorithm,
     signingKeyRotationIntervalMs: Math.round(positive(input.signingKeyRotationInterval ?? 168, "signingKeyRotationInterval") * 3_600_000),
+    useDynamicAccessTokenSigningKey: input.useDynamicAccessTokenSigningKey ?? true,
     cookieSecure: input.cookieSecure ?? apiUrl.protocol === "https:",
     cookieSameSite: sameSite,
     cookieDomain: input.cookieDomain,
@@ -153,7 +164,7 @@ export function normaliseConfig(input: LatchConfig): NormalisedConfig {
     getTokenTransferMethod: input.getTokenTransferMethod ?? transferMethodFromAuthModeHeader,
     sessionExpiredStatusCode,
     invalidClaimStatusCode,
-    serveWellKnownJwks: input.serveWellKnownJwks ?? false,
+    serveWellKnownJwks: input.serveWellKnownJwks ?? true,
     globalClaimValidators: input.globalClaimValidators ?? [],
     maxAccessTokenPayloadBytes: positive(input.maxAccessTokenPayloadBytes ?? 2048, "maxAccessTokenPayloadBytes"),
     maxSessionDataBytes: positive(input.maxSessionDataBytes ?? 65536, "maxSessionDataBytes"),

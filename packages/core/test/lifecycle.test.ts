@@ -166,7 +166,7 @@ describe("signing keys", () => {
         subject: "iris",
         typ: "JWT",
       });
-      expect(Object.keys(decodeProtectedHeader(token)).sort()).toEqual(["alg", "kid", "typ"]);
+      expect(Object.keys(decodeProtectedHeader(token)).sort()).toEqual(["alg", "kid", "typ", "version"]);
       expect(protectedHeader.alg).toBe(jwtAlgorithm);
       expect(payload).toMatchObject({ plan: "pro", tId: "public", rsub: "iris", sessionHandle: session.getHandle() });
       expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(3600);

@@ -455,7 +455,9 @@ export class SessionManager {
     const now = Date.now();
     const { hash1 } = await refreshTokenHashes(refreshToken);
     const antiCsrfToken = this.#usesAntiCsrfToken(transferMethod) ? await antiCsrfTokenFor(refreshToken) : null;
-    const signed = await this.#sign(record, { hash1, parentHash1: result.parentHash1, antiCsrfToken }, now);
+    // parentRefreshTokenHash1 stays null: Latch's grace period lives in the store, and SuperTokens'
+    // backend SDKs take a token that carries it as "not yet promoted" and ask a SuperTokens core.
+    const signed = await this.#sign(record, { hash1, parentHash1: null, antiCsrfToken }, now);
     this.log(`refreshed session ${record.sessionHandle}`);
     const state = this.#state(signed, record, transferMethod, { token: refreshToken, expiry: record.expiresAt }, req, res);
     if (req && res) {

@@ -74,9 +74,17 @@ export async function signAccessToken(
   // A JWS over the payload's JSON: what jose's SignJWT produces, without its claims builder, which
   // deep-copies and re-checks a payload Latch has just built and checked (about 5% of a login's CPU).
   const token = await new CompactSign(utf8Bytes(JSON.stringify(payload)))
-    .setProtectedHeader({ alg: key.record.algorithm, kid: key.record.kid, typ: "JWT" })
+    .setProtectedHeader(accessTokenHeader(key.record.algorithm, key.record.kid))
     .sign(key.privateKey);
   return { token, payload };
+}
+
+/**
+ * `version: "5"` is the access-token version SuperTokens' backend SDKs read from the header: without
+ * it they assume version 3 and ignore `tId` and `rsub` (every session would be in tenant "public").
+ */
+function accessTokenHeader(alg: string, kid: string) {
+  return { alg, kid, typ: "JWT", version: "5" };
 }
 
 /** An access token whose structure is Latch's; its signature is not checked yet. */

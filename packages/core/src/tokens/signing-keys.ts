@@ -1,7 +1,6 @@
 import { exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import type { NormalisedConfig } from "../config";
 import type { SessionStore, SigningAlgorithm, SigningKeyRecord } from "../store/session-store";
-import { randomUuid } from "../util/crypto";
 
 /** A signing key ready for use: jose's key objects are imported once and cached. */
 export interface LoadedKey {
@@ -19,24 +18,54 @@ const KEY_CACHE_TTL_MS = 60_000;
 const RETIREMENT_MARGIN_MS = 5 * 60_000;
 
 /**
+ * Key ids follow SuperTokens' convention, which its backend SDKs check: `d-` for a key that
+ * rotates ("dynamic"), `s-` for the one static key. Keys from before that (`latch-…`) still verify
+ * until they retire, but never sign again.
+ */
+type KeyKind = "dynamic" | "static" | "legacy";
+
+function keyKind(kid: string): KeyKind {
+  return kid.startsWith("d-") ? "dynamic" : kid.startsWith("s-") ? "static" : "legacy";
+}
+
+/**
+ * The key id every server computes for the same moment: rotating keys are named after the start
+ * of their rotation slot, the static key after its algorithm. Because the store adds a `kid` only
+ * when it is absent, servers that rotate at once all end up with the one key whose add came first.
+ */
+function kidFor(algorithm: SigningAlgorithm, dynamic: boolean, rotationIntervalMs: number, now: number): string {
+  const alg = algorithm.toLowerCase();
+  if (!dynamic) return `s-${alg}`;
+  const slotStart = Math.floor(now / rotationIntervalMs) * rotationIntervalMs;
+  return `d-${alg}-${slotStart}`;
+}
+
+/**
  * Keeps the signing keys: generated on first use and stored in the session store so that every
- * server sharing the store signs and verifies with the same keys. A key signs for
+ * server sharing the store signs and verifies with the same keys. A rotating key signs for
  * `signingKeyRotationInterval`; after a newer one takes over it stays in the JWKS (and verifies)
- * for the access-token lifetime plus a margin, then it is deleted.
+ * for the access-token lifetime plus a margin, then it is deleted. The static key never rotates.
+ *
+ * A cold burst makes one key: concurrent callers in this process share one generation, and other
+ * processes generate under the same `kid`, which the store keeps once (the first add wins; the
+ * others re-read and adopt it, so a losing key is never stored and never signs).
  */
 export class SigningKeys {
   readonly #store: SessionStore;
   readonly #algorithm: SigningAlgorithm;
+  readonly #dynamic: boolean;
   readonly #rotationIntervalMs: number;
   readonly #retentionMs: number;
   #keys = new Map<string, LoadedKey>();
   #loadedAt = 0;
   #lastUnknownKidReload = 0;
   #loading: Promise<void> | undefined;
+  #generating: Promise<LoadedKey> | undefined;
 
   constructor(config: NormalisedConfig) {
     this.#store = config.store;
     this.#algorithm = config.jwtAlgorithm;
+    this.#dynamic = config.useDynamicAccessTokenSigningKey;
     this.#rotationIntervalMs = config.signingKeyRotationIntervalMs;
     this.#retentionMs = config.accessTokenValiditySeconds * 1000 + RETIREMENT_MARGIN_MS;
   }
@@ -45,20 +74,13 @@ export class SigningKeys {
     return this.#algorithm;
   }
 
-  /** The newest key of the configured algorithm, creating (and storing) one when none is fresh. */
+  /** The key that signs now, creating (and storing) one when there is none. */
   async getSigningKey(now = Date.now()): Promise<LoadedKey> {
     await this.#refreshIfStale(now);
-    let newest = this.#newest();
-    if (!newest || now - newest.record.createdAt >= this.#rotationIntervalMs) {
-      await this.#reload();
-      newest = this.#newest();
-      if (!newest || now - newest.record.createdAt >= this.#rotationIntervalMs) {
-        await this.#rotate(now);
-        newest = this.#newest();
-      }
-    }
-    if (!newest) throw new Error("no signing key after rotation");
-    return newest;
+    const current = this.#current(now);
+    if (current) return current;
+    await this.#reload(now);
+    return this.#current(now) ?? (await this.#generate(now));
   }
 
   /** The key for `kid`, re-reading the store (rate-limited) when it is not known yet. */
@@ -67,7 +89,7 @@ export class SigningKeys {
     const known = this.#keys.get(kid);
     if (known || now - this.#lastUnknownKidReload < UNKNOWN_KID_COOLDOWN_MS) return known;
     this.#lastUnknownKidReload = now;
-    await this.#reload();
+    await this.#reload(now);
     return this.#keys.get(kid);
   }
 
@@ -83,55 +105,56 @@ export class SigningKeys {
    */
   async #refreshIfStale(now: number): Promise<void> {
     if (now - this.#loadedAt <= KEY_CACHE_TTL_MS) return;
-    if (this.#keys.size === 0) return this.#reload();
-    this.#reload().catch(() => {
+    if (this.#keys.size === 0) return this.#reload(now);
+    this.#reload(now).catch(() => {
       // Keep the cached keys; the next stale check tries again.
     });
   }
 
-  async #reload(): Promise<void> {
+  async #reload(now: number): Promise<void> {
     // Concurrent callers share one store read.
-    this.#loading ??= this.#load().finally(() => {
+    this.#loading ??= this.#load(now).finally(() => {
       this.#loading = undefined;
     });
     await this.#loading;
   }
 
-  async #load(): Promise<void> {
+  async #load(now: number): Promise<void> {
     const records = (await this.#store.getSigningKeys()).filter((r) => r.algorithm === this.#algorithm);
     const keys = new Map<string, LoadedKey>();
     for (const record of records) {
       keys.set(record.kid, this.#keys.get(record.kid) ?? (await importRecord(record)));
     }
     this.#keys = keys;
-    this.#loadedAt = Date.now();
-  }
-
-  async #rotate(now: number): Promise<void> {
-    const record = await generateRecord(this.#algorithm, now);
-    await this.#store.addSigningKey(record);
-    await this.#reload();
+    this.#loadedAt = now;
     await this.#pruneRetired(now);
   }
 
-  /** Deletes keys whose successor has signed for longer than any token they signed can live. */
-  async #pruneRetired(now: number): Promise<void> {
-    const byAge = [...this.#keys.values()].sort((a, b) => a.record.createdAt - b.record.createdAt);
-    const retired: string[] = [];
-    for (let i = 0; i < byAge.length - 1; i++) {
-      const successor = byAge[i + 1] as LoadedKey;
-      if (now - successor.record.createdAt > this.#retentionMs) retired.push((byAge[i] as LoadedKey).record.kid);
-    }
-    if (retired.length > 0) {
-      await this.#store.removeSigningKeys(retired);
-      for (const kid of retired) this.#keys.delete(kid);
-    }
+  /**
+   * One generation at a time in this process (a cold burst of logins would otherwise make a key
+   * each). The store keeps the first key added under a `kid`; we sign with whatever it kept.
+   */
+  #generate(now: number): Promise<LoadedKey> {
+    this.#generating ??= (async () => {
+      const kid = kidFor(this.#algorithm, this.#dynamic, this.#rotationIntervalMs, now);
+      await this.#store.addSigningKey(await generateRecord(this.#algorithm, kid, now));
+      await this.#reload(now);
+      const adopted = this.#keys.get(kid);
+      if (!adopted) throw new Error(`signing key ${kid} is missing from the store right after it was added`);
+      return adopted;
+    })().finally(() => {
+      this.#generating = undefined;
+    });
+    return this.#generating;
   }
 
-  #newest(): LoadedKey | undefined {
+  /** The static key, or the newest rotating key still inside its interval. */
+  #current(now: number): LoadedKey | undefined {
+    if (!this.#dynamic) return this.#keys.get(kidFor(this.#algorithm, false, this.#rotationIntervalMs, now));
     let newest: LoadedKey | undefined;
     for (const key of this.#keys.values()) {
-      // Ties (two servers rotating at once) break on kid so every server picks the same key.
+      if (keyKind(key.record.kid) !== "dynamic") continue;
+      // Ties (clocks that disagree at a slot's edge) break on kid so every server picks the same key.
       if (
         !newest ||
         key.record.createdAt > newest.record.createdAt ||
@@ -140,16 +163,37 @@ export class SigningKeys {
         newest = key;
       }
     }
-    return newest;
+    return newest && now - newest.record.createdAt < this.#rotationIntervalMs ? newest : undefined;
+  }
+
+  /**
+   * Deletes keys that no token still alive can carry: a key stops signing when a newer key is
+   * created, and a rotating (or pre-`d-`) key at the latest when its interval ends; it retires once
+   * that moment is older than the access-token lifetime plus a margin. The key that signs now stays.
+   */
+  async #pruneRetired(now: number): Promise<void> {
+    const current = this.#current(now)?.record.kid;
+    const byAge = [...this.#keys.values()].map((k) => k.record).sort((a, b) => a.createdAt - b.createdAt);
+    const retired: string[] = [];
+    byAge.forEach((record, i) => {
+      if (record.kid === current) return;
+      const successor = byAge.slice(i + 1).find((next) => next.createdAt > record.createdAt);
+      const intervalEnd = keyKind(record.kid) === "static" ? Number.POSITIVE_INFINITY : record.createdAt + this.#rotationIntervalMs;
+      const stoppedSigning = Math.min(successor?.createdAt ?? Number.POSITIVE_INFINITY, intervalEnd);
+      if (now - stoppedSigning > this.#retentionMs) retired.push(record.kid);
+    });
+    if (retired.length > 0) {
+      await this.#store.removeSigningKeys(retired);
+      for (const kid of retired) this.#keys.delete(kid);
+    }
   }
 }
 
-async function generateRecord(algorithm: SigningAlgorithm, now: number): Promise<SigningKeyRecord> {
+async function generateRecord(algorithm: SigningAlgorithm, kid: string, now: number): Promise<SigningKeyRecord> {
   const { privateKey, publicKey } = await generateKeyPair(algorithm, {
     extractable: true,
     ...(algorithm === "EdDSA" ? { crv: "Ed25519" } : {}),
   });
-  const kid = `latch-${algorithm.toLowerCase()}-${randomUuid()}`;
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: algorithm };
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: algorithm, use: "sig" };
   return { kid, algorithm, privateJwk: JSON.stringify(privateJwk), publicJwk: JSON.stringify(publicJwk), createdAt: now };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { createLocalJWKSet, jwtVerify } from "jose";
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import type { ConformanceContext } from "./context";
 import { decodeFrontTokenHeader, exposedHeaders, type HttpClient, type Reply } from "./http-client";
 import { outageCases } from "./outage-cases";
@@ -144,6 +144,22 @@ const cookieMode: ConformanceCase[] = [
         assert.ok(claim in payload, `access token lacks ${claim}`);
       }
       assert.equal(payload.parentRefreshTokenHash1, null);
+    },
+  },
+  {
+    name: "the JWKS is served at /.well-known/jwks.json too, with kids SuperTokens backend SDKs accept",
+    async run(ctx) {
+      const client = ctx.client();
+      await ctx.login(client);
+      const atBase = await client.get("/auth/jwt/jwks.json");
+      const atRoot = await client.get("/.well-known/jwks.json");
+      assert.equal(atRoot.status, 200, "a SuperTokens backend with connectionURI = this app's origin fetches /.well-known/jwks.json");
+      assert.match(atRoot.headers.get("content-type") ?? "", /application\/json/);
+      assert.deepEqual(atRoot.body, atBase.body);
+      const kid = decodeProtectedHeader(client.cookieValue("sAccessToken") ?? "").kid ?? "";
+      // d- marks a rotating key (s- the static one): SuperTokens SDKs refuse a token whose kid has neither.
+      assert.match(kid, /^[ds]-/);
+      assert.equal(decodeProtectedHeader(client.cookieValue("sAccessToken") ?? "").version, "5");
     },
   },
   {

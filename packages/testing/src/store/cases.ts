@@ -1,4 +1,4 @@
-import type { SessionRecord, SessionStore } from "@latch/core";
+import { Latch, type SessionRecord, type SessionStore } from "@latch/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { errorCode, rejectionOf } from "./faults";
 import { HOSTILE_IDENTIFIERS, hostileJson, largeJson, randomHash, sessionRecord, signingKey } from "./fixtures";
@@ -10,6 +10,11 @@ const HOUR = 3_600_000;
 function expectExactly<T>(actual: T, expected: T): void {
   expect(actual).toStrictEqual(expected);
   expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+}
+
+/** The `kid` in a JWT's header. */
+function kidOf(token: string): string {
+  return JSON.parse(Buffer.from(token.split(".")[0] ?? "", "base64url").toString()).kid;
 }
 
 function sorted(values: readonly string[]): string[] {
@@ -517,6 +522,22 @@ export function defineStoreCases(name: string, factory: StoreFactory, options: S
         const read = await store().getSigningKeys();
         expect(read).toHaveLength(1);
         expect(keys).toContainEqual(read[0]);
+      });
+
+      it("ends a cold burst on two Latch servers sharing the store with one signing key", async () => {
+        const under = current;
+        // A second connection where the store can open one (as a second process would have).
+        const other = under?.reopen ? await under.reopen() : store();
+        if (other !== store()) extraStores.push(other);
+        const server = (s: SessionStore) => new Latch({ store: s, appInfo: { apiDomain: "http://127.0.0.1:3000" }, jwtAlgorithm: "ES256" });
+        const [a, b] = [server(store()), server(other)];
+        const logins = Array.from({ length: 10 }, (_, i) =>
+          (i % 2 === 0 ? a : b).createNewSessionWithoutRequestResponse("public", `burst-${i}`),
+        );
+        const kids = new Set((await Promise.all(logins)).map((s) => kidOf(s.getAllSessionTokensDangerously().accessToken)));
+        const stored = await store().getSigningKeys();
+        expect(stored.map((k) => k.kid)).toEqual([...kids]);
+        expect(stored[0]?.kid).toMatch(/^d-es256-\d+$/);
       });
 
       it("removes the given kids and ignores unknown ones", async () => {
