@@ -81,7 +81,6 @@ interface AuthenticCandidate {
   record: SessionRecord;
   /** The token that replaces this one at rotation (derived, so retries get the same). */
   child: string;
-  presentedHash1: string;
   presentedHash2: string;
   childHash2: string;
 }
@@ -91,7 +90,6 @@ type ExaminedCandidate = AuthenticCandidate | { kind: "unauthorised"; reason: st
 interface RotatedSession {
   record: SessionRecord;
   refreshToken: string;
-  parentHash1: string;
 }
 
 /** The session lifecycle: creation, verification, refresh with rotation and theft detection, revocation. */
@@ -424,7 +422,7 @@ export class SessionManager {
     const presented = await refreshTokenHashes(token.raw);
     const child = await childRefreshToken(token, hmacKey);
     const childHashes = await refreshTokenHashes(child);
-    const base = { token, record, child, presentedHash1: presented.hash1, presentedHash2: presented.hash2, childHash2: childHashes.hash2 };
+    const base = { token, record, child, presentedHash2: presented.hash2, childHash2: childHashes.hash2 };
     if (timingSafeEqual(presented.hash2, record.refreshTokenHash2)) return { kind: "current", ...base };
     const isParent = record.parentRefreshTokenHash2 !== null && timingSafeEqual(presented.hash2, record.parentRefreshTokenHash2);
     const inGrace = record.refreshTokenRotatedAt !== null && now - record.refreshTokenRotatedAt <= this.config.refreshTokenGracePeriodMs;
@@ -433,7 +431,7 @@ export class SessionManager {
   }
 
   #rotated(candidate: AuthenticCandidate, record: SessionRecord): RotatedSession {
-    return { record, refreshToken: candidate.child, parentHash1: candidate.presentedHash1 };
+    return { record, refreshToken: candidate.child };
   }
 
   /** Revokes the sessions whose refresh-token family two parties hold; throws token theft detected. */
