@@ -1,5 +1,5 @@
 import type { JSONObject, RotateRefreshTokenInput, SessionRecord, SessionStore, SigningKeyRecord, UserSessionsQuery } from "@latch/core";
-import { isLatchError, StoreError, StoreUnavailableError } from "@latch/core";
+import { cleanupBatchSize, isLatchError, StoreError, StoreUnavailableError, yieldToEventLoop } from "@latch/core";
 import { type Cluster, Redis, type RedisOptions } from "ioredis";
 import { CREATE, DELETE_EXPIRED, LIST_USER, type LuaScript, REVOKE, REVOKE_USER, ROTATE, UPDATE_FIELD } from "./scripts";
 
@@ -12,6 +12,11 @@ export interface RedisStoreOptions {
   redisOptions?: RedisOptions;
   /** Prefix of every key (default `latch:`): letters, digits and `:_.-` only. */
   keyPrefix?: string;
+  /**
+   * User indexes `deleteExpiredSessions` takes per SCAN step (default 1000). Each user's expired
+   * sessions go in one short script; the event loop runs between two steps.
+   */
+  cleanupBatchSize?: number;
 }
 
 const KEY_PREFIX = /^[A-Za-z0-9:_.-]{0,64}$/;
@@ -44,12 +49,14 @@ export class RedisStore implements SessionStore {
   readonly #client: Redis | Cluster;
   readonly #ownsClient: boolean;
   readonly #p: string;
+  readonly #cleanupBatchSize: number;
   #closed = false;
 
   constructor(options: RedisStoreOptions) {
     const prefix = options.keyPrefix ?? "latch:";
     if (!KEY_PREFIX.test(prefix)) throw new StoreError("redis", `keyPrefix must match ${KEY_PREFIX}, got ${JSON.stringify(prefix)}`);
     this.#p = prefix;
+    this.#cleanupBatchSize = cleanupBatchSize(this.name, options.cleanupBatchSize);
     if (options.client) {
       this.#client = options.client;
       this.#ownsClient = false;
@@ -196,15 +203,25 @@ export class RedisStore implements SessionStore {
     });
   }
 
-  /** Walks every user index with SCAN (on every master of a Cluster): a maintenance call, not a hot path. */
+  /**
+   * Walks every user index with SCAN (on every master of a Cluster), one SCAN step at a time: a
+   * maintenance call, not a hot path. Redis expires the session hashes by itself (PEXPIREAT); this
+   * also drops their index entries and handle claims.
+   */
   async deleteExpiredSessions(now: number): Promise<number> {
     return this.#run(async (client) => {
       let deleted = 0;
-      for (const indexKey of await this.#indexKeys()) {
-        const sessionKeyPrefix = `${indexKey.slice(0, -"idx".length)}s:`;
-        const handles = stringArray(await this.#eval(DELETE_EXPIRED, [indexKey], [sessionKeyPrefix, String(now)]));
-        await Promise.all(handles.map((handle) => client.del(this.#handleKey(handle))));
-        deleted += handles.length;
+      for await (const indexKeys of this.#indexKeyBatches()) {
+        const results = await Promise.all(
+          indexKeys.map(async (indexKey) => {
+            const sessionKeyPrefix = `${indexKey.slice(0, -"idx".length)}s:`;
+            const handles = stringArray(await this.#eval(DELETE_EXPIRED, [indexKey], [sessionKeyPrefix, String(now)]));
+            await Promise.all(handles.map((handle) => client.del(this.#handleKey(handle))));
+            return handles.length;
+          }),
+        );
+        for (const count of results) deleted += count;
+        await yieldToEventLoop();
       }
       return deleted;
     });
@@ -279,20 +296,19 @@ export class RedisStore implements SessionStore {
     });
   }
 
-  async #indexKeys(): Promise<string[]> {
+  /** The user index keys, a SCAN step's worth at a time (SCAN may repeat a key; DELETE_EXPIRED twice is harmless). */
+  async *#indexKeyBatches(): AsyncGenerator<string[]> {
     const client = this.#client;
     const nodes: Redis[] = client.isCluster ? (client as Cluster).nodes("master") : [client as Redis];
     const pattern = `${this.#p}{u:*}:idx`;
-    const keys = new Set<string>();
     for (const node of nodes) {
       let cursor = "0";
       do {
-        const [next, batch] = await node.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-        for (const key of batch) keys.add(key);
+        const [next, batch] = await node.scan(cursor, "MATCH", pattern, "COUNT", this.#cleanupBatchSize);
+        if (batch.length > 0) yield batch;
         cursor = next;
       } while (cursor !== "0");
     }
-    return [...keys];
   }
 
   /** EVALSHA, falling back to EVAL the first time a server (or a restarted one) sees the script. */

@@ -198,6 +198,28 @@ describe("expired sessions are cleaned up by the store itself", () => {
     expect(rawDatabase().prepare("SELECT session_handle FROM latch_sessions WHERE expires_at <= ?").all(Date.now())).toEqual([]);
   });
 
+  it("in batches of cleanupBatchSize, letting the event loop run between two batches", async () => {
+    const batched = store({ cleanupIntervalMs: 0, cleanupBatchSize: 10 });
+    const now = Date.now();
+    for (let i = 0; i < 95; i++) await batched.createSession(sessionRecord({ userId: `u${i % 7}`, expiresAt: now - 1_000 }));
+    const live = sessionRecord({ userId: "u1" });
+    await batched.createSession(live);
+    // Counts the turns the event loop gets while the cleanup runs: one statement would allow none.
+    let turns = 0;
+    let running = true;
+    const tick = (): void => {
+      turns++;
+      if (running) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const deleted = await batched.deleteExpiredSessions(now);
+    running = false;
+    expect(deleted).toBe(95);
+    expect(turns).toBeGreaterThanOrEqual(9);
+    expect(countRows()).toBe(1);
+    expect(await batched.getSession(live.sessionHandle)).toEqual(live);
+  });
+
   it("not when turned off (cleanupIntervalMs: 0)", async () => {
     const first = store({ cleanupIntervalMs: 0 });
     await first.createSession(sessionRecord({ expiresAt: Date.now() - 1_000 }));
