@@ -29,13 +29,20 @@ export interface SqliteStoreOptions {
   /** Expired sessions are deleted in the background of a `createSession` at most this often, in ms (default 60 000; 0 turns it off). */
   cleanupIntervalMs?: number;
   /**
-   * Expired sessions deleted per statement (default 1000). The cleanup runs batch after batch and lets
+   * Expired sessions deleted per statement (default 250). The cleanup runs batch after batch and lets
    * the event loop run in between, so no batch holds it (or the write lock) for long.
    */
   cleanupBatchSize?: number;
 }
 
 const TABLE_PREFIX = /^[A-Za-z_][A-Za-z0-9_]{0,32}$/;
+
+/**
+ * Smaller than the other stores' 1000: a SQLite delete runs on the event loop, and each row touches
+ * random pages of three indexes. At 100k sessions a batch of 1000 cost 30-41 ms of CPU, one of 250
+ * at most 18 ms (bench/RESULTS.md, "Expired-session cleanup").
+ */
+const SQLITE_CLEANUP_BATCH_SIZE = 250;
 
 /** Schema versions in order; version N is `MIGRATIONS[N - 1]`. Never edit one that has shipped: append. */
 function migrations(p: string): string[][] {
@@ -141,7 +148,7 @@ export class SqliteStore implements SessionStore {
     this.#prefix = prefix;
     this.#busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
     this.#cleanupIntervalMs = options.cleanupIntervalMs ?? 60_000;
-    this.#cleanupBatchSize = cleanupBatchSize(this.name, options.cleanupBatchSize);
+    this.#cleanupBatchSize = cleanupBatchSize(this.name, options.cleanupBatchSize ?? SQLITE_CLEANUP_BATCH_SIZE);
   }
 
   async createSession(record: SessionRecord): Promise<void> {
