@@ -1,6 +1,6 @@
 import type { JSONObject, RotateRefreshTokenInput, SessionRecord, SessionStore, SigningKeyRecord, UserSessionsQuery } from "@latch/core";
 import { cleanupBatchSize, isLatchError, StoreError, StoreUnavailableError, yieldToEventLoop } from "@latch/core";
-import { type Cluster, Redis, type RedisOptions } from "ioredis";
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
 import { CREATE, DELETE_EXPIRED, LIST_USER, type LuaScript, REVOKE, REVOKE_USER, ROTATE, UPDATE_FIELD } from "./scripts";
 
 export interface RedisStoreOptions {
@@ -8,8 +8,15 @@ export interface RedisStoreOptions {
   client?: Redis | Cluster;
   /** Or a `redis://` / `rediss://` URL: Latch opens its own client and closes it on `close()`. */
   url?: string;
-  /** More ioredis options for the client Latch opens (ignored with `client`). */
+  /**
+   * Or the seed nodes of a Redis Cluster (one is enough; the rest are discovered): Latch opens its own
+   * ioredis `Cluster` and closes it on `close()`.
+   */
+  clusterNodes?: ReadonlyArray<{ host: string; port: number }>;
+  /** More ioredis options for the client Latch opens (ignored with `client`); for a Cluster, those of each node's connection. */
   redisOptions?: RedisOptions;
+  /** More ioredis `Cluster` options for the Cluster client Latch opens from `clusterNodes`. */
+  clusterOptions?: ClusterOptions;
   /** Prefix of every key (default `latch:`): letters, digits and `:_.-` only. */
   keyPrefix?: string;
   /**
@@ -60,7 +67,7 @@ export class RedisStore implements SessionStore {
     if (options.client) {
       this.#client = options.client;
       this.#ownsClient = false;
-    } else if (options.url !== undefined || options.redisOptions) {
+    } else if (options.url !== undefined || options.redisOptions || options.clusterNodes) {
       const settings: RedisOptions = {
         // When the connection drops, fail the calls in flight and queued right away instead of holding
         // them across reconnect attempts: the caller gets StoreUnavailableError (HTTP 503) fast, and the
@@ -74,12 +81,22 @@ export class RedisStore implements SessionStore {
         lazyConnect: true,
         ...options.redisOptions,
       };
-      this.#client = options.url === undefined ? new Redis(settings) : new Redis(options.url, settings);
+      if (options.clusterNodes) {
+        this.#client = new Cluster([...options.clusterNodes], {
+          lazyConnect: true,
+          // While a master is away the cluster answers CLUSTERDOWN: fail those calls too (503) after a short wait.
+          retryDelayOnClusterDown: 100,
+          ...options.clusterOptions,
+          redisOptions: { ...settings, ...options.clusterOptions?.redisOptions },
+        });
+      } else {
+        this.#client = options.url === undefined ? new Redis(settings) : new Redis(options.url, settings);
+      }
       this.#ownsClient = true;
       // Connection errors surface as rejected calls; without a listener ioredis would also log each one.
       this.#client.on("error", () => {});
     } else {
-      throw new StoreError("redis", "pass either `client` or `url`");
+      throw new StoreError("redis", "pass `client`, `url` or `clusterNodes`");
     }
   }
 

@@ -2,39 +2,47 @@
 // after: the whole store conformance suite, then a master stopped (503s, nothing half-written) and
 // started again (the same store instance recovers, nothing lost).
 import type { SessionRecord } from "@latch/core";
-import { runStoreConformance, sessionRecord } from "@latch/testing/store";
+import {
+  type LocalRedisCluster,
+  redisClusterToolsMissing,
+  runStoreConformance,
+  sessionRecord,
+  startRedisCluster,
+} from "@latch/testing/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RedisStore } from "../src/index";
-import { clusterToolsMissing, type LocalCluster, startLocalCluster } from "./cluster";
+import { RedisStore, storeFromUrl } from "../src/index";
 import { uniquePrefix } from "./service";
 
-const missing = await clusterToolsMissing();
+const missing = await redisClusterToolsMissing();
 if (missing) console.warn(`\u26a0\ufe0f  SKIPPING the Redis Cluster tests: ${missing}`);
-let started: LocalCluster | undefined;
+let started: LocalRedisCluster | undefined;
 
 beforeAll(async () => {
-  if (!missing) started = await startLocalCluster();
+  if (!missing) started = await startRedisCluster();
 }, 90_000);
 afterAll(async () => {
   await started?.stop();
 }, 30_000);
 
-function cluster(): LocalCluster {
+function cluster(): LocalRedisCluster {
   if (!started) throw new Error("the cluster did not start");
   return started;
+}
+
+/** The seed nodes of the cluster, as `clusterNodes`. */
+function seeds() {
+  return cluster().ports.map((port) => ({ host: "127.0.0.1", port }));
 }
 
 runStoreConformance(
   "redis (3-master Cluster)",
   async () => {
     const keyPrefix = uniquePrefix();
-    const client = cluster().client();
     return {
       // A small cleanupBatchSize, so the suite's cleanup cases span many SCAN batches on every master.
-      store: new RedisStore({ client, keyPrefix, cleanupBatchSize: 4 }),
-      reopen: async () => new RedisStore({ client: cluster().client(), keyPrefix }),
-      // The cluster and its keys go at the end of the file; the app's client is the app's to close.
-      cleanup: async () => client.disconnect(),
+      store: new RedisStore({ clusterNodes: seeds(), keyPrefix, cleanupBatchSize: 4 }),
+      reopen: async () => new RedisStore({ clusterNodes: seeds(), keyPrefix }),
+      // The cluster, keys and all, is stopped at the end of the file.
     };
   },
   { skip: missing, timeout: 30_000 },
@@ -63,7 +71,8 @@ async function onceAvailable<T>(call: () => Promise<T>, ms = 20_000): Promise<T>
 
 describe.skipIf(missing)("redis store on a 3-master Cluster: a master stopped and started again", () => {
   it("answers StoreUnavailableError while a master is down (never another error), writes nothing half, loses nothing", async () => {
-    const store = new RedisStore({ client: cluster().client(), keyPrefix: uniquePrefix() });
+    // From a URL, as LATCH_STORE configures it: one seed node names the whole cluster.
+    const store = storeFromUrl(`redis+cluster://127.0.0.1:${cluster().ports[0]}`);
     try {
       // Forty users: their hash tags spread over all three masters' slots.
       const records = Array.from({ length: 40 }, (_, i) => sessionRecord({ userId: `cluster-user-${i}` }));

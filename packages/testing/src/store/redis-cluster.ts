@@ -1,31 +1,29 @@
-// A real Redis Cluster for the tests: three masters on free ports (each also needs port + 10000 for
-// the cluster bus), no replicas, started by the test and stopped after it. Each master keeps an
+// A real Redis Cluster for tests: three masters on free ports (each also needs port + 10000 for the
+// cluster bus), no replicas, started by the test and stopped after it. Each master keeps an
 // append-only file, so one stopped and started again comes back with its data, as a persistent
-// production master would.
+// production master would. Only redis-server and redis-cli are needed (no client library).
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { Cluster, type ClusterOptions, Redis } from "ioredis";
 
 const run = promisify(execFile);
 
-export interface LocalCluster {
+export interface LocalRedisCluster {
+  /** The masters' ports on 127.0.0.1. */
   readonly ports: readonly number[];
-  /** A Cluster client on these masters, with the fail-fast settings the README recommends; closed by `stop()`. */
-  client(options?: ClusterOptions): Cluster;
   /** Stops master `index` (SIGTERM: its append-only file is flushed) and waits for the process to exit. */
   stopMaster(index: number): Promise<void>;
-  /** Starts master `index` again on its port, config and data; resolves when the cluster reports ok again. */
+  /** Starts master `index` again on its port, config and data; resolves when every master reports the cluster ok. */
   startMaster(index: number): Promise<void>;
-  /** Disconnects every client it handed out, stops the masters and removes their files. */
+  /** Stops the masters and removes their files. */
   stop(): Promise<void>;
 }
 
-/** Whether redis-server and redis-cli are installed (the cluster tests are skipped, loudly, when not). */
-export async function clusterToolsMissing(): Promise<string | undefined> {
+/** Undefined when redis-server and redis-cli run; otherwise why not (the tests then skip, loudly). */
+export async function redisClusterToolsMissing(): Promise<string | undefined> {
   try {
     await run("redis-server", ["--version"]);
     await run("redis-cli", ["--version"]);
@@ -64,28 +62,18 @@ async function freeClusterPort(taken: Set<number>): Promise<number> {
 async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not yet
-    }
+    if (await check().catch(() => false)) return;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
-async function nodeSays(port: number, command: string[]): Promise<string> {
-  const node = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  node.on("error", () => {});
-  try {
-    await node.connect();
-    return String(await node.call(command[0] as string, ...command.slice(1)));
-  } finally {
-    node.disconnect();
-  }
+async function cli(port: number, ...command: string[]): Promise<string> {
+  return (await run("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...command], { timeout: 5_000 })).stdout;
 }
 
-export async function startLocalCluster(): Promise<LocalCluster> {
+/** Starts three masters, joins them into one cluster and waits until it is ok. */
+export async function startRedisCluster(): Promise<LocalRedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), "latch-redis-cluster-"));
   const taken = new Set<number>();
   const ports: number[] = [];
@@ -95,45 +83,34 @@ export async function startLocalCluster(): Promise<LocalCluster> {
     ports.push(port);
   }
   const processes: Array<ChildProcess | undefined> = [];
-  const clients: Cluster[] = [];
 
   const startNode = async (index: number): Promise<void> => {
     const port = ports[index] as number;
-    const child = spawn(
+    const settings = [
+      ["port", String(port)],
+      ["bind", "127.0.0.1"],
+      ["dir", dir],
+      ["cluster-enabled", "yes"],
+      ["cluster-config-file", `nodes-${port}.conf`],
+      // A stopped master is marked failed after 2 s (default 15 s), so outage tests stay short.
+      ["cluster-node-timeout", "2000"],
+      ["save", ""],
+      ["appendonly", "yes"],
+      ["appendfilename", `appendonly-${port}.aof`],
+      ["appenddirname", `aof-${port}`],
+    ];
+    processes[index] = spawn(
       "redis-server",
-      [
-        "--port",
-        String(port),
-        "--bind",
-        "127.0.0.1",
-        "--dir",
-        dir,
-        "--cluster-enabled",
-        "yes",
-        "--cluster-config-file",
-        `nodes-${port}.conf`,
-        // A stopped master is marked failed after 2 s (default 15 s), so the outage test is short.
-        "--cluster-node-timeout",
-        "2000",
-        "--save",
-        "",
-        "--appendonly",
-        "yes",
-        "--appendfilename",
-        `appendonly-${port}.aof`,
-        "--appenddirname",
-        `aof-${port}`,
-      ],
+      settings.flatMap(([name, value]) => [`--${name}`, value as string]),
       { stdio: "ignore" },
     );
-    processes[index] = child;
-    await until(async () => (await nodeSays(port, ["PING"])) === "PONG", 10_000, `redis-server on ${port}`);
+    await until(async () => (await cli(port, "PING")).trim() === "PONG", 10_000, `redis-server on ${port}`);
   };
 
   const clusterOk = () =>
     until(
       async () => {
-        for (const port of ports) if (!(await nodeSays(port, ["CLUSTER", "INFO"])).includes("cluster_state:ok")) return false;
+        for (const port of ports) if (!(await cli(port, "CLUSTER", "INFO")).includes("cluster_state:ok")) return false;
         return true;
       },
       20_000,
@@ -143,53 +120,34 @@ export async function startLocalCluster(): Promise<LocalCluster> {
   const stopNode = async (index: number): Promise<void> => {
     const child = processes[index];
     processes[index] = undefined;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");
     await exited;
   };
 
-  try {
-    for (let index = 0; index < ports.length; index++) await startNode(index);
-    await run(
-      "redis-cli",
-      ["--cluster", "create", ...ports.map((port) => `127.0.0.1:${port}`), "--cluster-replicas", "0", "--cluster-yes"],
-      {
-        timeout: 30_000,
-      },
-    );
-    await clusterOk();
-  } catch (error) {
+  const stop = async (): Promise<void> => {
     for (let index = 0; index < ports.length; index++) await stopNode(index);
     rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    for (let index = 0; index < ports.length; index++) await startNode(index);
+    const nodes = ports.map((port) => `127.0.0.1:${port}`);
+    await run("redis-cli", ["--cluster", "create", ...nodes, "--cluster-replicas", "0", "--cluster-yes"], { timeout: 30_000 });
+    await clusterOk();
+  } catch (error) {
+    await stop();
     throw error;
   }
 
   return {
     ports,
-    client(options: ClusterOptions = {}) {
-      const cluster = new Cluster(
-        ports.map((port) => ({ host: "127.0.0.1", port })),
-        {
-          // As the README recommends for an app's own client: fail calls fast while a node is away.
-          redisOptions: { maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false, connectTimeout: 2_000 },
-          retryDelayOnClusterDown: 100,
-          ...options,
-        },
-      );
-      cluster.on("error", () => {});
-      clients.push(cluster);
-      return cluster;
-    },
     stopMaster: stopNode,
     async startMaster(index) {
       await startNode(index);
       await clusterOk();
     },
-    async stop() {
-      for (const client of clients.splice(0)) client.disconnect();
-      for (let index = 0; index < ports.length; index++) await stopNode(index);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
