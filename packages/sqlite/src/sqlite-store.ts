@@ -39,8 +39,8 @@ const TABLE_PREFIX = /^[A-Za-z_][A-Za-z0-9_]{0,32}$/;
 
 /**
  * Smaller than the other stores' 1000: a SQLite delete runs on the event loop, and each row touches
- * random pages of three indexes. At 100k sessions a batch of 1000 cost 30-41 ms of CPU, one of 250
- * at most 18 ms (bench/RESULTS.md, "Expired-session cleanup").
+ * random pages of three indexes and the WAL. At 100k sessions with 10k expired, one statement held
+ * the event loop for 222 ms of CPU, batches of 250 at most 32.5 ms (bench/SCALE.md).
  */
 const SQLITE_CLEANUP_BATCH_SIZE = 250;
 
