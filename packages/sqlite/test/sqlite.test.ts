@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { rejectionOf, sessionRecord } from "@latch/testing/store";
+import { eventLoopTurnsDuring, rejectionOf, sessionRecord } from "@latch/testing/store";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SqliteStore, sqliteStore, storeFromUrl } from "../src/index";
@@ -204,16 +204,8 @@ describe("expired sessions are cleaned up by the store itself", () => {
     for (let i = 0; i < 95; i++) await batched.createSession(sessionRecord({ userId: `u${i % 7}`, expiresAt: now - 1_000 }));
     const live = sessionRecord({ userId: "u1" });
     await batched.createSession(live);
-    // Counts the turns the event loop gets while the cleanup runs: one statement would allow none.
-    let turns = 0;
-    let running = true;
-    const tick = (): void => {
-      turns++;
-      if (running) setImmediate(tick);
-    };
-    setImmediate(tick);
-    const deleted = await batched.deleteExpiredSessions(now);
-    running = false;
+    // One statement would let the event loop turn not at all while the cleanup runs.
+    const { result: deleted, turns } = await eventLoopTurnsDuring(() => batched.deleteExpiredSessions(now));
     expect(deleted).toBe(95);
     expect(turns).toBeGreaterThanOrEqual(9);
     expect(countRows()).toBe(1);
