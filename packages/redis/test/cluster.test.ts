@@ -3,6 +3,7 @@
 // started again (the same store instance recovers, nothing lost).
 import type { SessionRecord } from "@latch/core";
 import {
+  checkManyProcesses,
   type LocalRedisCluster,
   redisClusterToolsMissing,
   runStoreConformance,
@@ -106,4 +107,19 @@ describe.skipIf(missing)("redis store on a 3-master Cluster: a master stopped an
       await store.close();
     }
   }, 90_000);
+});
+
+describe.skipIf(missing)("redis store on a 3-master Cluster: four processes at once", () => {
+  it("under write load: no error surfaces, nothing lost", async () => {
+    const keyPrefix = uniquePrefix();
+    await checkManyProcesses(
+      {
+        moduleUrl: new URL("../dist/index.js", import.meta.url).href,
+        className: "RedisStore",
+        options: { clusterNodes: seeds(), keyPrefix, cleanupBatchSize: 5 },
+        open: () => new RedisStore({ clusterNodes: seeds(), keyPrefix }),
+      },
+      { processes: 4, sessionsPerProcess: 60, budgetMs: 150_000 },
+    );
+  }, 180_000);
 });
