@@ -23,18 +23,21 @@ const STORE_PACKAGES: Record<string, string> = {
   postgresql: "@latch/postgres",
   mysql: "@latch/mysql",
   redis: "@latch/redis",
+  "redis+cluster": "@latch/redis",
 };
 
 /**
  * Opens the store a LATCH_STORE URL names: `memory:`, `sqlite:<path>`, `postgres://...`,
- * `mysql://...`, `redis://...`. A store package is imported only when its scheme is named.
+ * `mysql://...`, `redis://...`, `redis+cluster://host:port,host:port`. A store package is imported only when its scheme is named.
  */
 export async function storeFromUrl(url: string): Promise<SessionStore> {
   if (url === "memory:" || url === "memory") return new MemoryStore();
   const scheme = url.slice(0, url.indexOf(":"));
   const packageName = STORE_PACKAGES[scheme];
   if (!packageName)
-    throw new Error(`LATCH_STORE: unknown store ${JSON.stringify(url)} (memory:, sqlite:<path>, postgres://, mysql://, redis://)`);
+    throw new Error(
+      `LATCH_STORE: unknown store ${JSON.stringify(url)} (memory:, sqlite:<path>, postgres://, mysql://, redis://, redis+cluster://)`,
+    );
   const module = (await import(packageName)) as { storeFromUrl?: (url: string) => SessionStore | Promise<SessionStore> };
   if (!module.storeFromUrl) throw new Error(`${packageName} does not export storeFromUrl`);
   return module.storeFromUrl(url);

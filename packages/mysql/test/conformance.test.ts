@@ -8,7 +8,8 @@ runStoreConformance(
   async () => {
     const tablePrefix = uniquePrefix();
     return {
-      store: new MysqlStore({ uri: MYSQL_URL, tablePrefix }),
+      // A small cleanupBatchSize, so the suite's cleanup cases span many batches.
+      store: new MysqlStore({ uri: MYSQL_URL, tablePrefix, cleanupBatchSize: 4 }),
       reopen: async () => new MysqlStore({ uri: MYSQL_URL, tablePrefix }),
       cleanup: () => dropTables(tablePrefix),
     };

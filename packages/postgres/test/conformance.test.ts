@@ -8,7 +8,8 @@ runStoreConformance(
   async () => {
     const tablePrefix = uniquePrefix();
     return {
-      store: new PostgresStore({ connectionString: POSTGRES_URL, tablePrefix }),
+      // A small cleanupBatchSize, so the suite's cleanup cases span many batches.
+      store: new PostgresStore({ connectionString: POSTGRES_URL, tablePrefix, cleanupBatchSize: 4 }),
       reopen: async () => new PostgresStore({ connectionString: POSTGRES_URL, tablePrefix }),
       cleanup: () => dropTables(tablePrefix),
     };

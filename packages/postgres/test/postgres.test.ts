@@ -28,7 +28,7 @@ async function tablesOf(prefix: string): Promise<string[]> {
 }
 
 describe.skipIf(skipReason)("postgres store", () => {
-  it("migrate() creates the prefixed tables, both indexes and version 1; running it again changes nothing", async () => {
+  it("migrate() creates the prefixed tables, both indexes and versions 1 and 2; running it again changes nothing", async () => {
     const { store, prefix } = newStore();
     await store.migrate();
     await store.migrate();
@@ -38,26 +38,73 @@ describe.skipIf(skipReason)("postgres store", () => {
     );
     const definitions = indexes.rows.map((row) => row.indexdef).join("\n");
     expect(definitions).toContain("(expires_at)");
-    expect(definitions).toContain("(user_id, tenant_id)");
-    const versions = await admin((client) => client.query(`SELECT version FROM ${prefix}schema_version`));
-    expect(versions.rows).toEqual([{ version: 1 }]);
+    expect(definitions).toContain("(user_id, tenant_id, expires_at)");
+    expect(definitions).not.toContain("(user_id, tenant_id)");
+    const versions = await admin((client) => client.query(`SELECT version FROM ${prefix}schema_version ORDER BY version`));
+    expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }]);
   });
 
-  it("migrates by itself before the first query", async () => {
-    const { store, prefix } = newStore();
-    expect(await tablesOf(prefix)).toEqual([]);
+  it("upgrades a version-1 database: its sessions stay, the user index gains expires_at", async () => {
+    const { prefix } = newStore();
     const record = sessionRecord();
-    await store.createSession(record);
-    expect(await store.getSession(record.sessionHandle)).toEqual(record);
-    expect(await tablesOf(prefix)).toHaveLength(3);
+    // A database as @latch/postgres with schema version 1 left it.
+    await admin(async (client) => {
+      await client.query(`CREATE TABLE ${prefix}schema_version (version integer NOT NULL)`);
+      await client.query(`INSERT INTO ${prefix}schema_version (version) VALUES (1)`);
+      await client.query(`CREATE TABLE ${prefix}sessions (session_handle text NOT NULL PRIMARY KEY, user_id text NOT NULL,
+        recipe_user_id text NOT NULL, tenant_id text NOT NULL, session_data text NOT NULL, access_token_payload text NOT NULL,
+        refresh_token_hash2 text NOT NULL, parent_refresh_token_hash2 text, refresh_token_rotated_at bigint,
+        refresh_token_rotation_key text NOT NULL, expires_at bigint NOT NULL, created_at bigint NOT NULL)`);
+      await client.query(`CREATE INDEX ${prefix}sessions_user_tenant ON ${prefix}sessions (user_id, tenant_id)`);
+      await client.query(`CREATE INDEX ${prefix}sessions_expires_at ON ${prefix}sessions (expires_at)`);
+      await client.query(`CREATE TABLE ${prefix}signing_keys (kid text NOT NULL PRIMARY KEY, algorithm text NOT NULL,
+        private_jwk text NOT NULL, public_jwk text NOT NULL, created_at bigint NOT NULL)`);
+      await client.query(`INSERT INTO ${prefix}sessions VALUES ($1, $2, $3, $4, '{}', '{}', $5, NULL, NULL, $6, $7, $8)`, [
+        record.sessionHandle,
+        record.userId,
+        record.recipeUserId,
+        record.tenantId,
+        record.refreshTokenHash2,
+        record.refreshTokenRotationKey,
+        record.expiresAt,
+        record.createdAt,
+      ]);
+    });
+    const { store } = newStore({ tablePrefix: prefix });
+    expect(await store.listSessionHandlesForUser({ userId: record.userId }, Date.now())).toEqual([record.sessionHandle]);
+    const indexes = await admin((client) =>
+      client.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = $1", [`${prefix}sessions`]),
+    );
+    expect(indexes.rows.map((row) => row.indexname).sort()).toEqual(
+      [`${prefix}sessions_expires_at`, `${prefix}sessions_pkey`, `${prefix}sessions_user_tenant_expires`].sort(),
+    );
   });
 
-  it("lets several instances migrate one fresh database at once (advisory lock): one version row", async () => {
-    const prefix = uniquePrefix();
-    const stores = Array.from({ length: 5 }, () => newStore({ tablePrefix: prefix }).store);
-    await Promise.all(stores.map((store) => store.migrate()));
-    const versions = await admin((client) => client.query(`SELECT version FROM ${prefix}schema_version`));
-    expect(versions.rows).toEqual([{ version: 1 }]);
+  it("lists a user's sessions through one index range on a table never ANALYZEd (no BitmapAnd with expires_at)", async () => {
+    const { store, prefix } = newStore({ cleanupIntervalMs: 0 });
+    await store.migrate();
+    // 20,000 rows written in one statement: autovacuum has not analyzed them when the plan is asked for.
+    await admin((client) =>
+      client.query(
+        `INSERT INTO ${prefix}sessions SELECT 'h' || i, 'user' || (i % 4000), 'user' || (i % 4000), 'public', '{}', '{}', 'x', NULL, NULL, 'k',
+          1800000000000 + i, 1700000000000 FROM generate_series(1, 20000) AS i`,
+      ),
+    );
+    for (const [types, where, values] of [
+      ["text, bigint", "user_id = $1 AND expires_at > $2", "'user42', 1700000000000"],
+      ["text, text, bigint", "user_id = $1 AND tenant_id = $2 AND expires_at > $3", "'user42', 'public', 1700000000000"],
+    ]) {
+      const plan = await admin(async (client) => {
+        // The generic plan is what the store's named prepared statement settles on after five executions.
+        await client.query("SET plan_cache_mode = force_generic_plan");
+        await client.query(`PREPARE listing (${types}) AS SELECT session_handle FROM ${prefix}sessions WHERE ${where}`);
+        const explained = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN EXECUTE listing (${values})`);
+        return explained.rows.map((row) => row["QUERY PLAN"]).join("\n");
+      });
+      expect(plan).toContain(`${prefix}sessions_user_tenant_expires`);
+      expect(plan).not.toContain("BitmapAnd");
+      expect(plan).not.toContain(`${prefix}sessions_expires_at`);
+    }
   });
 
   it("refuses a database whose schema is newer than this package", async () => {

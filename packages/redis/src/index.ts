@@ -7,8 +7,20 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   return new RedisStore(options);
 }
 
-/** Opens a store on its own client from a `redis://` or `rediss://` URL (used by `LATCH_STORE`-style configuration). */
+/**
+ * Opens a store on its own client from a URL (used by `LATCH_STORE`-style configuration):
+ * `redis://` or `rediss://` for one server, `redis+cluster://host:port,host:port` for the seed
+ * nodes of a Redis Cluster.
+ */
 export function storeFromUrl(url: string): RedisStore {
-  if (!/^rediss?:\/\//.test(url)) throw new TypeError("not a redis:// URL");
+  const cluster = /^redis\+cluster:\/\/([^/?#]+)\/?$/.exec(url);
+  if (cluster) {
+    const clusterNodes = (cluster[1] as string).split(",").map((node) => {
+      const parsed = new URL(`redis://${node}`);
+      return { host: parsed.hostname, port: Number(parsed.port || 6379) };
+    });
+    return new RedisStore({ clusterNodes });
+  }
+  if (!/^rediss?:\/\//.test(url)) throw new TypeError("not a redis://, rediss:// or redis+cluster:// URL");
   return new RedisStore({ url });
 }

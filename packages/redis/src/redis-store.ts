@@ -1,6 +1,6 @@
 import type { JSONObject, RotateRefreshTokenInput, SessionRecord, SessionStore, SigningKeyRecord, UserSessionsQuery } from "@latch/core";
-import { isLatchError, StoreError, StoreUnavailableError } from "@latch/core";
-import { type Cluster, Redis, type RedisOptions } from "ioredis";
+import { cleanupBatchSize, isLatchError, StoreError, StoreUnavailableError, yieldToEventLoop } from "@latch/core";
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
 import { CREATE, DELETE_EXPIRED, LIST_USER, type LuaScript, REVOKE, REVOKE_USER, ROTATE, UPDATE_FIELD } from "./scripts";
 
 export interface RedisStoreOptions {
@@ -8,10 +8,22 @@ export interface RedisStoreOptions {
   client?: Redis | Cluster;
   /** Or a `redis://` / `rediss://` URL: Latch opens its own client and closes it on `close()`. */
   url?: string;
-  /** More ioredis options for the client Latch opens (ignored with `client`). */
+  /**
+   * Or the seed nodes of a Redis Cluster (one is enough; the rest are discovered): Latch opens its own
+   * ioredis `Cluster` and closes it on `close()`.
+   */
+  clusterNodes?: ReadonlyArray<{ host: string; port: number }>;
+  /** More ioredis options for the client Latch opens (ignored with `client`); for a Cluster, those of each node's connection. */
   redisOptions?: RedisOptions;
+  /** More ioredis `Cluster` options for the Cluster client Latch opens from `clusterNodes`. */
+  clusterOptions?: ClusterOptions;
   /** Prefix of every key (default `latch:`): letters, digits and `:_.-` only. */
   keyPrefix?: string;
+  /**
+   * User indexes `deleteExpiredSessions` takes per SCAN step (default 1000). Each user's expired
+   * sessions go in one short script; the event loop runs between two steps.
+   */
+  cleanupBatchSize?: number;
 }
 
 const KEY_PREFIX = /^[A-Za-z0-9:_.-]{0,64}$/;
@@ -44,16 +56,18 @@ export class RedisStore implements SessionStore {
   readonly #client: Redis | Cluster;
   readonly #ownsClient: boolean;
   readonly #p: string;
+  readonly #cleanupBatchSize: number;
   #closed = false;
 
   constructor(options: RedisStoreOptions) {
     const prefix = options.keyPrefix ?? "latch:";
     if (!KEY_PREFIX.test(prefix)) throw new StoreError("redis", `keyPrefix must match ${KEY_PREFIX}, got ${JSON.stringify(prefix)}`);
     this.#p = prefix;
+    this.#cleanupBatchSize = cleanupBatchSize(this.name, options.cleanupBatchSize);
     if (options.client) {
       this.#client = options.client;
       this.#ownsClient = false;
-    } else if (options.url !== undefined || options.redisOptions) {
+    } else if (options.url !== undefined || options.redisOptions || options.clusterNodes) {
       const settings: RedisOptions = {
         // When the connection drops, fail the calls in flight and queued right away instead of holding
         // them across reconnect attempts: the caller gets StoreUnavailableError (HTTP 503) fast, and the
@@ -67,12 +81,22 @@ export class RedisStore implements SessionStore {
         lazyConnect: true,
         ...options.redisOptions,
       };
-      this.#client = options.url === undefined ? new Redis(settings) : new Redis(options.url, settings);
+      if (options.clusterNodes) {
+        this.#client = new Cluster([...options.clusterNodes], {
+          lazyConnect: true,
+          // While a master is away the cluster answers CLUSTERDOWN: fail those calls too (503) after a short wait.
+          retryDelayOnClusterDown: 100,
+          ...options.clusterOptions,
+          redisOptions: { ...settings, ...options.clusterOptions?.redisOptions },
+        });
+      } else {
+        this.#client = options.url === undefined ? new Redis(settings) : new Redis(options.url, settings);
+      }
       this.#ownsClient = true;
       // Connection errors surface as rejected calls; without a listener ioredis would also log each one.
       this.#client.on("error", () => {});
     } else {
-      throw new StoreError("redis", "pass either `client` or `url`");
+      throw new StoreError("redis", "pass `client`, `url` or `clusterNodes`");
     }
   }
 
@@ -196,15 +220,25 @@ export class RedisStore implements SessionStore {
     });
   }
 
-  /** Walks every user index with SCAN (on every master of a Cluster): a maintenance call, not a hot path. */
+  /**
+   * Walks every user index with SCAN (on every master of a Cluster), one SCAN step at a time: a
+   * maintenance call, not a hot path. Redis expires the session hashes by itself (PEXPIREAT); this
+   * also drops their index entries and handle claims.
+   */
   async deleteExpiredSessions(now: number): Promise<number> {
     return this.#run(async (client) => {
       let deleted = 0;
-      for (const indexKey of await this.#indexKeys()) {
-        const sessionKeyPrefix = `${indexKey.slice(0, -"idx".length)}s:`;
-        const handles = stringArray(await this.#eval(DELETE_EXPIRED, [indexKey], [sessionKeyPrefix, String(now)]));
-        await Promise.all(handles.map((handle) => client.del(this.#handleKey(handle))));
-        deleted += handles.length;
+      for await (const indexKeys of this.#indexKeyBatches()) {
+        const results = await Promise.all(
+          indexKeys.map(async (indexKey) => {
+            const sessionKeyPrefix = `${indexKey.slice(0, -"idx".length)}s:`;
+            const handles = stringArray(await this.#eval(DELETE_EXPIRED, [indexKey], [sessionKeyPrefix, String(now)]));
+            await Promise.all(handles.map((handle) => client.del(this.#handleKey(handle))));
+            return handles.length;
+          }),
+        );
+        for (const count of results) deleted += count;
+        await yieldToEventLoop();
       }
       return deleted;
     });
@@ -279,20 +313,19 @@ export class RedisStore implements SessionStore {
     });
   }
 
-  async #indexKeys(): Promise<string[]> {
+  /** The user index keys, a SCAN step's worth at a time (SCAN may repeat a key; DELETE_EXPIRED twice is harmless). */
+  async *#indexKeyBatches(): AsyncGenerator<string[]> {
     const client = this.#client;
     const nodes: Redis[] = client.isCluster ? (client as Cluster).nodes("master") : [client as Redis];
     const pattern = `${this.#p}{u:*}:idx`;
-    const keys = new Set<string>();
     for (const node of nodes) {
       let cursor = "0";
       do {
-        const [next, batch] = await node.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-        for (const key of batch) keys.add(key);
+        const [next, batch] = await node.scan(cursor, "MATCH", pattern, "COUNT", this.#cleanupBatchSize);
+        if (batch.length > 0) yield batch;
         cursor = next;
       } while (cursor !== "0");
     }
-    return [...keys];
   }
 
   /** EVALSHA, falling back to EVAL the first time a server (or a restarted one) sees the script. */

@@ -8,7 +8,8 @@ runStoreConformance(
   async () => {
     const keyPrefix = uniquePrefix();
     return {
-      store: new RedisStore({ url: REDIS_URL, keyPrefix }),
+      // A small cleanupBatchSize, so the suite's cleanup cases span many SCAN batches.
+      store: new RedisStore({ url: REDIS_URL, keyPrefix, cleanupBatchSize: 4 }),
       reopen: async () => new RedisStore({ url: REDIS_URL, keyPrefix }),
       cleanup: () => deleteKeys(keyPrefix),
     };

@@ -8,8 +8,9 @@ runStoreConformance("sqlite (file)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "latch-sqlite-"));
   const path = join(dir, "latch.db");
   return {
-    store: new SqliteStore({ path }),
-    reopen: async () => new SqliteStore({ path }),
+    // A small cleanupBatchSize, so the suite's cleanup cases span many batches.
+    store: new SqliteStore({ path, cleanupBatchSize: 4 }),
+    reopen: async () => new SqliteStore({ path, cleanupBatchSize: 4 }),
     cleanup: async () => rmSync(dir, { recursive: true, force: true }),
   };
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { rejectionOf, sessionRecord } from "@latch/testing/store";
+import { eventLoopTurnsDuring, rejectionOf, sessionRecord } from "@latch/testing/store";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SqliteStore, sqliteStore, storeFromUrl } from "../src/index";
@@ -196,6 +196,20 @@ describe("expired sessions are cleaned up by the store itself", () => {
     await second.createSession(live);
     expect(countRows()).toBe(2);
     expect(rawDatabase().prepare("SELECT session_handle FROM latch_sessions WHERE expires_at <= ?").all(Date.now())).toEqual([]);
+  });
+
+  it("in batches of cleanupBatchSize, letting the event loop run between two batches", async () => {
+    const batched = store({ cleanupIntervalMs: 0, cleanupBatchSize: 10 });
+    const now = Date.now();
+    for (let i = 0; i < 95; i++) await batched.createSession(sessionRecord({ userId: `u${i % 7}`, expiresAt: now - 1_000 }));
+    const live = sessionRecord({ userId: "u1" });
+    await batched.createSession(live);
+    // One statement would let the event loop turn not at all while the cleanup runs.
+    const { result: deleted, turns } = await eventLoopTurnsDuring(() => batched.deleteExpiredSessions(now));
+    expect(deleted).toBe(95);
+    expect(turns).toBeGreaterThanOrEqual(9);
+    expect(countRows()).toBe(1);
+    expect(await batched.getSession(live.sessionHandle)).toEqual(live);
   });
 
   it("not when turned off (cleanupIntervalMs: 0)", async () => {

@@ -1,5 +1,6 @@
 import { StoreError } from "../errors";
 import { timingSafeEqual } from "../util/crypto";
+import { cleanupBatchSize, yieldToEventLoop } from "./expired-cleanup";
 import type {
   JSONObject,
   RotateRefreshTokenInput,
@@ -8,6 +9,11 @@ import type {
   SigningKeyRecord,
   UserSessionsQuery,
 } from "./session-store";
+
+export interface MemoryStoreOptions {
+  /** Sessions `deleteExpiredSessions` examines before it lets the event loop run again (default 1000). */
+  cleanupBatchSize?: number;
+}
 
 /**
  * Keeps sessions in process memory: for tests, demos and single-process apps that accept losing
@@ -19,6 +25,11 @@ export class MemoryStore implements SessionStore {
   /** userId -> handles, so listing and revoking by user does not scan every session. */
   readonly #handlesByUser = new Map<string, Set<string>>();
   readonly #keys = new Map<string, SigningKeyRecord>();
+  readonly #cleanupBatchSize: number;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.#cleanupBatchSize = cleanupBatchSize(this.name, options.cleanupBatchSize);
+  }
 
   async createSession(record: SessionRecord): Promise<void> {
     if (this.#sessions.has(record.sessionHandle)) {
@@ -85,12 +96,16 @@ export class MemoryStore implements SessionStore {
   }
 
   async deleteExpiredSessions(now: number): Promise<number> {
+    // A Map iterator stays valid across the yields while sessions are added and deleted (entries
+    // added meanwhile are visited too), so a million sessions are walked a thousand at a time.
     let deleted = 0;
+    let examined = 0;
     for (const record of this.#sessions.values()) {
       if (record.expiresAt <= now) {
         this.#delete(record);
         deleted++;
       }
+      if (++examined % this.#cleanupBatchSize === 0) await yieldToEventLoop();
     }
     return deleted;
   }

@@ -343,6 +343,27 @@ export function defineStoreCases(name: string, factory: StoreFactory, options: S
         expectExactly(await store().getSession(record.sessionHandle), record);
       });
 
+      it("deletes every expired session over many batches, and none of the live ones", async () => {
+        // More expired rows than a small cleanupBatchSize (the stores' own suites set 4): the cleanup
+        // must keep going batch after batch until nothing expired is left.
+        const now = Date.now();
+        const users = ["batch-a", "batch-b", "batch-c", "batch-d", "batch-e"];
+        const expired: SessionRecord[] = [];
+        const live: SessionRecord[] = [];
+        for (let i = 0; i < 25; i++) {
+          expired.push(await create({ userId: users[i % users.length], tenantId: i % 2 ? "t1" : "public", expiresAt: now + HOUR - i }));
+        }
+        for (let i = 0; i < 6; i++) live.push(await create({ userId: users[i % users.length], expiresAt: now + HOUR + 1 + i }));
+        expect(await store().deleteExpiredSessions(now + HOUR)).toBe(expired.length);
+        for (const record of expired) expect(await store().getSession(record.sessionHandle)).toBeUndefined();
+        for (const record of live) expectExactly(await store().getSession(record.sessionHandle), record);
+        for (const userId of users) {
+          const expected = live.filter((record) => record.userId === userId).map((record) => record.sessionHandle);
+          expect(sorted(await store().listSessionHandlesForUser({ userId }, now))).toEqual(sorted(expected));
+        }
+        expect(await store().deleteExpiredSessions(now + HOUR)).toBe(0);
+      });
+
       it("deletes only the expired sessions of a user, the live ones stay listed and revocable", async () => {
         const now = Date.now();
         const userId = "mixed-expiry";

@@ -1,9 +1,12 @@
 import type { SessionStore } from "@latch/core";
 import { defineStoreCases } from "./cases";
 
+export { eventLoopTurnsDuring } from "./event-loop";
 export { afterReconnect, closedPort, type FaultProxy, rejectionOf, respCommand, startFaultProxy } from "./faults";
 export { HOSTILE_IDENTIFIERS, HOSTILE_STRINGS, hostileJson, largeJson, randomHash, sessionRecord, signingKey } from "./fixtures";
+export { checkManyProcesses, type MultiProcessRun, type MultiProcessStore } from "./multi-process";
 export { runStoreOutageConformance, type StoreOutageHarness } from "./outage";
+export { type LocalRedisCluster, redisClusterToolsMissing, startRedisCluster } from "./redis-cluster";
 export { runStoreSecretChecks, type StoreWithRawView } from "./secrets";
 export { injectedSkipReason, serviceGlobalSetup, serviceSkipReason } from "./service";
 
