@@ -1,6 +1,15 @@
 import type { ClaimValidator } from "../claims/claim";
 import type { NormalisedConfig, TokenTransferMethod } from "../config";
-import { InvalidInputError, isLatchError, StoreError, TokenTheftError, TryRefreshTokenError, UnauthorisedError } from "../errors";
+import {
+  InvalidInputError,
+  isLatchError,
+  StoreError,
+  type StoreUnavailableError,
+  TokenTheftError,
+  TryRefreshTokenError,
+  UnauthorisedError,
+} from "../errors";
+import { EventDispatcher, type RevocationReason } from "../events";
 import type { BaseRequest } from "../http/base-request";
 import type { BaseResponse } from "../http/base-response";
 import type { DebugLog } from "../log";
@@ -26,6 +35,7 @@ import {
 import { SigningKeys } from "../tokens/signing-keys";
 import { VerifiedTokenCache } from "../tokens/verified-token-cache";
 import { randomToken, randomUuid, timingSafeEqual } from "../util/crypto";
+import { storedIp, storedUserAgent } from "./client-ip";
 import { checkAccessTokenPayload, checkSessionData, checkTenantId, checkUserId, mergePayload, userPartOf } from "./input";
 import { SessionContainer, type SessionState } from "./session";
 import {
@@ -78,6 +88,7 @@ type RotationResult =
 export class SessionManager {
   readonly keys: SigningKeys;
   readonly cookies: TokenCookies;
+  readonly events: EventDispatcher;
   readonly #verifiedTokens = new VerifiedTokenCache();
   /** A token verified before comes from the cache, already parsed; anything else is parsed. */
   readonly #parseAccessToken = (raw: string): ParsedAccessToken | undefined =>
@@ -89,6 +100,7 @@ export class SessionManager {
   ) {
     this.keys = new SigningKeys(config);
     this.cookies = new TokenCookies(config);
+    this.events = new EventDispatcher(config.onEvent, log);
   }
 
   // ---- creation ---------------------------------------------------------------------------
@@ -118,11 +130,20 @@ export class SessionManager {
       refreshTokenRotationKey: rotationKey,
       expiresAt: now + this.config.refreshTokenValidityMs,
       createdAt: now,
+      userAgent: storedUserAgent(req?.getHeader("user-agent")),
+      ip: storedIp(req && this.config.getClientIp(req), this.config.ipAddress),
     };
     // Sign first: if signing fails (no key yet and the store is down) nothing has been written.
     const signed = await this.#sign(record, { hash1, parentHash1: null, antiCsrfToken }, now);
-    await this.#store("create the session", () => this.config.store.createSession(record));
+    const cap = this.config.maxSessionsPerUser;
+    const pushedOut =
+      cap === undefined
+        ? await this.#store("create the session", () => this.config.store.createSession(record)).then(() => [])
+        : await this.#store("create the session", () => this.config.store.createSessionWithinCap(record, cap, now));
     this.log(`created session ${sessionHandle} (${input.transferMethod})`);
+    this.events.emit({ type: "sessionCreated", sessionHandle, userId, tenantId });
+    // The cap counts sessions of every tenant, so the tenant of those pushed out is not known here.
+    this.emitRevoked(pushedOut, { userId, tenantId: undefined }, "session-cap");
 
     const state = this.#state(signed, record, input.transferMethod, { token: refreshToken, expiry: record.expiresAt }, req, res);
     if (req && res) {
@@ -292,11 +313,7 @@ export class SessionManager {
         if (legacyCookie) this.#clearLegacyCookie(res);
         return session;
       }
-      if (result.kind === "theft" && !ambiguous) {
-        await this.#store("revoke the session", () => this.config.store.revokeSessions([result.record.sessionHandle]));
-        this.log(`refresh token reuse on session ${result.record.sessionHandle}: revoked`);
-        throw new TokenTheftError(result.record.sessionHandle, result.record.userId);
-      }
+      if (result.kind === "theft" && !ambiguous) return this.#revokeStolen(result.record);
       if (!ambiguous && result.kind === "unauthorised") throw new UnauthorisedError(result.reason, { clearTokens: true });
     }
     throw new UnauthorisedError("refresh token invalid or expired", { clearTokens: true });
@@ -310,10 +327,7 @@ export class SessionManager {
       throw new UnauthorisedError("anti-CSRF check failed on refresh", { clearTokens: true });
     }
     const result = await this.#rotate(token, Date.now());
-    if (result.kind === "theft") {
-      await this.#store("revoke the session", () => this.config.store.revokeSessions([result.record.sessionHandle]));
-      throw new TokenTheftError(result.record.sessionHandle, result.record.userId);
-    }
+    if (result.kind === "theft") return this.#revokeStolen(result.record);
     if (result.kind === "unauthorised") throw new UnauthorisedError(result.reason, { clearTokens: true });
     return this.#afterRotation(result, antiCsrfToken === undefined ? "header" : "cookie");
   }
@@ -380,6 +394,7 @@ export class SessionManager {
     const antiCsrfToken = this.#usesAntiCsrfToken(transferMethod) ? await antiCsrfTokenFor(refreshToken) : null;
     const signed = await this.#sign(record, { hash1, parentHash1: result.parentHash1, antiCsrfToken }, now);
     this.log(`refreshed session ${record.sessionHandle}`);
+    this.events.emit({ type: "sessionRefreshed", sessionHandle: record.sessionHandle, userId: record.userId, tenantId: record.tenantId });
     const state = this.#state(signed, record, transferMethod, { token: refreshToken, expiry: record.expiresAt }, req, res);
     if (req && res) {
       const other = transferMethod === "cookie" ? "header" : "cookie";
@@ -387,6 +402,16 @@ export class SessionManager {
       this.#send(state, true);
     }
     return new SessionContainer(this, state);
+  }
+
+  /** A refresh token used twice: the session is revoked and the caller gets TokenTheftError. */
+  async #revokeStolen(record: SessionRecord): Promise<never> {
+    const { sessionHandle, userId, tenantId } = record;
+    const revoked = await this.#store("revoke the session", () => this.config.store.revokeSessions([sessionHandle]));
+    this.log(`refresh token reuse on session ${sessionHandle}: revoked`);
+    this.events.emit({ type: "tokenTheftDetected", sessionHandle, userId, tenantId });
+    this.emitRevoked(revoked, { userId, tenantId }, "token-theft");
+    throw new TokenTheftError(sessionHandle, userId);
   }
 
   #clearOlderDomainCookies(req: BaseRequest, res: BaseResponse): void {
@@ -467,10 +492,21 @@ export class SessionManager {
     }
   }
 
-  async revokeSessionAndClearClient(sessionHandle: string, res: BaseResponse | undefined): Promise<void> {
-    await this.#store("revoke the session", () => this.config.store.revokeSessions([sessionHandle]));
-    this.log(`revoked session ${sessionHandle}`);
+  async revokeSessionAndClearClient(
+    session: { sessionHandle: string; userId: string; tenantId: string },
+    res: BaseResponse | undefined,
+  ): Promise<void> {
+    const revoked = await this.#store("revoke the session", () => this.config.store.revokeSessions([session.sessionHandle]));
+    this.log(`revoked session ${session.sessionHandle}`);
+    this.emitRevoked(revoked, session, "signout");
     if (res) clearSessionOnClient(res, this.cookies);
+  }
+
+  /** One sessionRevoked event per handle that was revoked. */
+  emitRevoked(sessionHandles: readonly string[], owner: { userId: string; tenantId: string | undefined }, reason: RevocationReason): void {
+    for (const sessionHandle of sessionHandles) {
+      this.events.emit({ type: "sessionRevoked", sessionHandle, userId: owner.userId, tenantId: owner.tenantId, reason });
+    }
   }
 
   // ---- helpers ----------------------------------------------------------------------------
@@ -480,8 +516,14 @@ export class SessionManager {
     try {
       return await call();
     } catch (error) {
-      if (isLatchError(error)) throw error;
-      throw new StoreError(this.config.store.name, `failed to ${what}`, { cause: error });
+      // By code, not instanceof: a store may have been built against another copy of @latch/core.
+      const typed = isLatchError(error) ? error : undefined;
+      if (typed && typed.code !== "STORE_ERROR" && typed.code !== "STORE_UNAVAILABLE") throw error;
+      const storeError =
+        (typed as StoreError | StoreUnavailableError | undefined) ??
+        new StoreError(this.config.store.name, `failed to ${what}`, { cause: error });
+      this.events.emit({ type: "storeError", store: this.config.store.name, operation: what, error: storeError });
+      throw storeError;
     }
   }
 

@@ -1,8 +1,10 @@
 import { StoreError } from "../errors";
 import { timingSafeEqual } from "../util/crypto";
+import { sessionPage, sessionsPastCap } from "./session-order";
 import type {
   JSONObject,
   RotateRefreshTokenInput,
+  SessionPageQuery,
   SessionRecord,
   SessionStore,
   SigningKeyRecord,
@@ -21,6 +23,10 @@ export class MemoryStore implements SessionStore {
   readonly #keys = new Map<string, SigningKeyRecord>();
 
   async createSession(record: SessionRecord): Promise<void> {
+    this.#insert(record);
+  }
+
+  #insert(record: SessionRecord): void {
     if (this.#sessions.has(record.sessionHandle)) {
       throw new StoreError(this.name, `session ${record.sessionHandle} exists`);
     }
@@ -31,6 +37,14 @@ export class MemoryStore implements SessionStore {
       this.#handlesByUser.set(record.userId, handles);
     }
     handles.add(record.sessionHandle);
+  }
+
+  async createSessionWithinCap(record: SessionRecord, maxSessionsPerUser: number, now: number): Promise<string[]> {
+    // The insert and the revocation are one synchronous step, so parallel logins cannot interleave.
+    this.#insert(record);
+    const pastCap = sessionsPastCap(this.#userRecords({ userId: record.userId }), record.sessionHandle, maxSessionsPerUser, now);
+    for (const old of pastCap) this.#delete(old);
+    return pastCap.map((old) => old.sessionHandle);
   }
 
   async getSession(sessionHandle: string): Promise<SessionRecord | undefined> {
@@ -82,6 +96,10 @@ export class MemoryStore implements SessionStore {
     return this.#userRecords(query)
       .filter((r) => r.expiresAt > now)
       .map((r) => r.sessionHandle);
+  }
+
+  async listSessionsForUser(query: UserSessionsQuery, now: number, page: SessionPageQuery): Promise<SessionRecord[]> {
+    return sessionPage(this.#userRecords(query), now, page).map((record) => structuredClone(record));
   }
 
   async deleteExpiredSessions(now: number): Promise<number> {
