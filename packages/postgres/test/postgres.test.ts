@@ -28,7 +28,7 @@ async function tablesOf(prefix: string): Promise<string[]> {
 }
 
 describe.skipIf(skipReason)("postgres store", () => {
-  it("migrate() creates the prefixed tables, both indexes and version 1; running it again changes nothing", async () => {
+  it("migrate() creates the prefixed tables, both indexes and versions 1 and 2; running it again changes nothing", async () => {
     const { store, prefix } = newStore();
     await store.migrate();
     await store.migrate();
@@ -39,8 +39,8 @@ describe.skipIf(skipReason)("postgres store", () => {
     const definitions = indexes.rows.map((row) => row.indexdef).join("\n");
     expect(definitions).toContain("(expires_at)");
     expect(definitions).toContain("(user_id, tenant_id)");
-    const versions = await admin((client) => client.query(`SELECT version FROM ${prefix}schema_version`));
-    expect(versions.rows).toEqual([{ version: 1 }]);
+    const versions = await admin((client) => client.query(`SELECT version FROM ${prefix}schema_version ORDER BY version`));
+    expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }]);
   });
 
   it("migrates by itself before the first query", async () => {
@@ -56,8 +56,27 @@ describe.skipIf(skipReason)("postgres store", () => {
     const prefix = uniquePrefix();
     const stores = Array.from({ length: 5 }, () => newStore({ tablePrefix: prefix }).store);
     await Promise.all(stores.map((store) => store.migrate()));
-    const versions = await admin((client) => client.query(`SELECT version FROM ${prefix}schema_version`));
-    expect(versions.rows).toEqual([{ version: 1 }]);
+    const versions = await admin((client) => client.query(`SELECT version FROM ${prefix}schema_version ORDER BY version`));
+    expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }]);
+  });
+
+  it("upgrades a version 1 database: old sessions read with null device details, new ones keep theirs", async () => {
+    const { store, prefix } = newStore();
+    const old = sessionRecord({ userAgent: null, ip: null });
+    await store.createSession(old);
+    // Back to version 1 as it shipped: the sessions table without the device columns.
+    await admin((client) =>
+      client.query(
+        `ALTER TABLE ${prefix}sessions DROP COLUMN user_agent, DROP COLUMN ip; DELETE FROM ${prefix}schema_version WHERE version = 2`,
+      ),
+    );
+    const { store: upgraded } = newStore({ tablePrefix: prefix });
+    expect(await upgraded.getSession(old.sessionHandle)).toEqual(old);
+    const fresh = sessionRecord({ userId: old.userId, userAgent: "Firefox/128.0", ip: "2001:db8::1" });
+    await upgraded.createSession(fresh);
+    expect(await upgraded.getSession(fresh.sessionHandle)).toEqual(fresh);
+    const versions = await admin((client) => client.query(`SELECT version FROM ${prefix}schema_version ORDER BY version`));
+    expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }]);
   });
 
   it("refuses a database whose schema is newer than this package", async () => {
