@@ -101,5 +101,6 @@ describe.skipIf(!chromiumAvailable())("demo page", () => {
     await laptop.locator("#signed-out").waitFor({ state: "visible" });
     expect(await laptop.locator("#log").textContent()).toContain('/me/revoke-all → 200 {"revoked":1}');
     await laptop.screenshot({ path: `${screenshots}demo-after-sign-out-everywhere.png`, fullPage: true });
-  });
+    // Four browsers and two waits for a 2 s token: more than the file's 30 s on a busy machine.
+  }, 120_000);
 });
