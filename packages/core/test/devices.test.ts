@@ -225,3 +225,33 @@ describe("onEvent", () => {
     }
   });
 });
+
+describe("the README's devices example", () => {
+  it("runs as written", async () => {
+    const alerts: string[] = [];
+    const latch = new Latch({
+      store: new MemoryStore(),
+      appInfo: { apiDomain: "http://127.0.0.1:3000" },
+      maxSessionsPerUser: 5, // a sixth login signs out the oldest session
+      ipAddress: "truncated", // 203.0.113.9 is kept as 203.0.113.0
+      onEvent: (event) => {
+        if (event.type === "tokenTheftDetected") alerts.push(`refresh token reused: ${event.userId} ${event.sessionHandle}`);
+      },
+    });
+    for (let i = 0; i < 6; i++) await login(latch, "alice");
+    const current = await login(latch, "alice");
+
+    // A "your devices" page, then "sign out everywhere else".
+    const { sessions, nextCursor } = await latch.listSessionsForUser("alice", { tenantId: "public", limit: 20 });
+    const devices = sessions.map(
+      (s) => `${s.userAgent ?? "unknown"} from ${s.ip ?? "?"}, last active ${new Date(s.lastActiveAt).toISOString()}`,
+    );
+    await latch.revokeOtherSessionsForUser("alice", current.getHandle());
+
+    expect(sessions).toHaveLength(5);
+    expect(nextCursor).toBeUndefined();
+    expect(devices[0]).toMatch(/^agent from 203\.0\.113\.0, last active \d{4}-/);
+    expect(await latch.getAllSessionHandlesForUser("alice")).toEqual([current.getHandle()]);
+    expect(alerts).toEqual([]);
+  });
+});
