@@ -7,7 +7,7 @@ import {
   verifySession,
 } from "@latch/aws-lambda";
 import { type JSONObject, Latch } from "@latch/core";
-import { adminRoleValidator, latchConfigFromEnv } from "@latch/example-config";
+import { adminRoleValidator, latchConfigFromEnv, revokeOtherSessionsOfCaller, sessionsOfCaller } from "@latch/example-config";
 
 // The example routes (shared/example-app.md) as one Lambda behind an HTTP API (payload v2).
 // Created once per container, outside the handler, as Lambda best practice says.
@@ -75,10 +75,8 @@ const routes: Record<string, Route> = {
     await session.mergeIntoAccessTokenPayload(bodyOf<{ accessTokenPayload: JSONObject }>(event).accessTokenPayload as JSONObject);
     return json({ accessTokenPayload: session.getAccessTokenPayload() });
   }),
-  "GET /me/sessions": withSession(async (event) => {
-    const session = sessionOf(event);
-    return json({ sessionHandles: await latch.getAllSessionHandlesForUser(session.getUserId(), session.getTenantId()) });
-  }),
+  "GET /me/sessions": withSession(async (event) => json(await sessionsOfCaller(latch, sessionOf(event)))),
+  "POST /me/revoke-others": withSession(async (event) => json(await revokeOtherSessionsOfCaller(latch, sessionOf(event)))),
   "POST /me/revoke-all": withSession(async (event) =>
     json({ revoked: (await latch.revokeAllSessionsForUser(sessionOf(event).getUserId())).length }),
   ),

@@ -25,7 +25,7 @@ async function toEvent(req: IncomingMessage): Promise<ApiGatewayV2Event> {
     headers,
     ...(cookies ? { cookies } : {}),
     ...(body.length > 0 ? { body: body.toString("base64"), isBase64Encoded: true } : {}),
-    requestContext: { http: { method: req.method ?? "GET" }, requestId: randomUUID() },
+    requestContext: { http: { method: req.method ?? "GET", sourceIp: req.socket.remoteAddress ?? "" }, requestId: randomUUID() },
   };
 }
 

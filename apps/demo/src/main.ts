@@ -78,29 +78,73 @@ function formatDuration(ms: number): string {
   return `${minutes} min ${String(seconds % 60).padStart(2, "0")} s`;
 }
 
+/** One entry of `GET /me/sessions` (shared/example-app.md). */
+interface DeviceSession {
+  sessionHandle: string;
+  current: boolean;
+  createdAt: number;
+  lastActiveAt: number;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+function textElement(tag: string, className: string, text: string): HTMLElement {
+  const node = document.createElement(tag);
+  node.className = className;
+  node.textContent = text;
+  return node;
+}
+
+/** "Firefox on Linux"-style name from a User-Agent, falling back to the raw string. */
+function deviceName(userAgent: string | null): string {
+  if (!userAgent) return "Unknown device";
+  const browser = /Edg\//.test(userAgent)
+    ? "Edge"
+    : /Firefox\//.test(userAgent)
+      ? "Firefox"
+      : /Chrome\//.test(userAgent)
+        ? "Chrome"
+        : /Safari\//.test(userAgent)
+          ? "Safari"
+          : undefined;
+  const system = /Android/.test(userAgent)
+    ? "Android"
+    : /iPhone|iPad/.test(userAgent)
+      ? "iOS"
+      : /Windows/.test(userAgent)
+        ? "Windows"
+        : /Mac OS X|Macintosh/.test(userAgent)
+          ? "macOS"
+          : /Linux/.test(userAgent)
+            ? "Linux"
+            : undefined;
+  return browser && system ? `${browser} on ${system}` : userAgent;
+}
+
 async function loadSessions(): Promise<void> {
   const { status, body } = await api("/me/sessions");
   render();
   if (status !== 200) return;
-  const handles = (body as { sessionHandles: string[] }).sessionHandles;
-  const current = currentHandle();
+  const { sessions } = body as { sessions: DeviceSession[] };
   view.sessions.replaceChildren(
-    ...handles.map((handle) => {
+    ...sessions.map((device) => {
       const item = document.createElement("li");
-      const code = document.createElement("code");
-      code.textContent = handle;
-      item.append(code);
-      if (handle === current) {
-        const badge = document.createElement("span");
-        badge.className = "badge";
-        badge.textContent = "this browser";
-        item.append(badge);
-      }
+      const about = textElement("div", "device", "");
+      about.append(textElement("strong", "device-name", deviceName(device.userAgent)));
+      if (device.current) about.append(textElement("span", "badge", "this device"));
+      const details = [
+        device.ip ?? "IP not kept",
+        `signed in ${new Date(device.createdAt).toLocaleString()}`,
+        `last active ${new Date(device.lastActiveAt).toLocaleString()}`,
+      ].join(" · ");
+      about.append(textElement("div", "device-details", details));
+      about.title = `${device.userAgent ?? ""}\n${device.sessionHandle}`;
+      item.append(about);
       const revoke = document.createElement("button");
       revoke.type = "button";
       revoke.className = "small revoke";
-      revoke.textContent = "Revoke";
-      revoke.addEventListener("click", () => void revokeSession(handle));
+      revoke.textContent = device.current ? "Sign out" : "Revoke";
+      revoke.addEventListener("click", () => void revokeSession(device.sessionHandle));
       item.append(revoke);
       return item;
     }),
@@ -140,6 +184,12 @@ element("sign-out-everywhere").addEventListener("click", () => {
   })();
 });
 element("reload-sessions").addEventListener("click", () => void loadSessions());
+element("sign-out-others").addEventListener("click", () => {
+  void (async () => {
+    await api("/me/revoke-others", { method: "POST" });
+    await loadSessions();
+  })();
+});
 
 latch.onSessionEnded((reason) => {
   log(`session ended (${reason})`);

@@ -1,4 +1,13 @@
-import type { AntiCsrfMode, ClaimValidator, CookieSameSite, LatchConfig, SessionStore, SigningAlgorithm } from "@latch/core";
+import type {
+  AntiCsrfMode,
+  ClaimValidator,
+  CookieSameSite,
+  Latch,
+  LatchConfig,
+  SessionContainer,
+  SessionStore,
+  SigningAlgorithm,
+} from "@latch/core";
 import { MemoryStore } from "@latch/core";
 
 /** Reads the example apps' environment (see shared/example-app.md). */
@@ -61,6 +70,7 @@ export async function latchConfigFromEnv(env: NodeJS.ProcessEnv = process.env): 
     jwtAlgorithm: (env.LATCH_JWT_ALG as SigningAlgorithm | undefined) || undefined,
     // Optional, beyond example-app.md's list: what a deployment would keep in its secret store.
     refreshTokenSecret: env.LATCH_REFRESH_TOKEN_SECRET || undefined,
+    maxSessionsPerUser: numberOrUndefined(env.LATCH_MAX_SESSIONS_PER_USER),
   };
 }
 
@@ -76,3 +86,44 @@ export const adminRoleValidator: ClaimValidator = {
       ? { isValid: true }
       : { isValid: false, reason: { message: "wrong value", expectedValue: "admin", actualValue: payload.role ?? null } },
 };
+
+/** One entry of `GET /me/sessions`: a device the user is signed in on. */
+export interface DeviceSession {
+  sessionHandle: string;
+  /** True for the session making the request ("this device"). */
+  current: boolean;
+  createdAt: number;
+  lastActiveAt: number;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/** The body of `GET /me/sessions`: the caller's sessions in their tenant, oldest first. */
+export async function sessionsOfCaller(
+  latch: Latch,
+  session: SessionContainer,
+): Promise<{ sessionHandles: string[]; sessions: DeviceSession[] }> {
+  const sessions: DeviceSession[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await latch.listSessionsForUser(session.getUserId(), { tenantId: session.getTenantId(), cursor });
+    for (const info of page.sessions) {
+      sessions.push({
+        sessionHandle: info.sessionHandle,
+        current: info.sessionHandle === session.getHandle(),
+        createdAt: info.createdAt,
+        lastActiveAt: info.lastActiveAt,
+        userAgent: info.userAgent,
+        ip: info.ip,
+      });
+    }
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return { sessionHandles: sessions.map((entry) => entry.sessionHandle), sessions };
+}
+
+/** The body of `POST /me/revoke-others`: every session of the caller's user but the caller's is revoked. */
+export async function revokeOtherSessionsOfCaller(latch: Latch, session: SessionContainer): Promise<{ revoked: number }> {
+  const revoked = await latch.revokeOtherSessionsForUser(session.getUserId(), session.getHandle());
+  return { revoked: revoked.length };
+}

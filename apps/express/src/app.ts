@@ -1,5 +1,5 @@
 import { getAllCORSHeaders, type Latch } from "@latch/core";
-import { adminRoleValidator } from "@latch/example-config";
+import { adminRoleValidator, revokeOtherSessionsOfCaller, sessionsOfCaller } from "@latch/example-config";
 import { errorHandler, middleware, type SessionRequest, verifySession } from "@latch/express";
 import express, { type Express, type Request, type Response } from "express";
 import { demoPageDir } from "./demo-page";
@@ -69,8 +69,11 @@ export function createApp(latch: Latch): Express {
   });
 
   app.get("/me/sessions", verifySession({ latch }), async (req, res) => {
-    const { session } = req as SessionRequest;
-    res.json({ sessionHandles: await latch.getAllSessionHandlesForUser(session.getUserId(), session.getTenantId()) });
+    res.json(await sessionsOfCaller(latch, (req as SessionRequest).session));
+  });
+
+  app.post("/me/revoke-others", verifySession({ latch }), async (req, res) => {
+    res.json(await revokeOtherSessionsOfCaller(latch, (req as SessionRequest).session));
   });
 
   app.post("/me/revoke-all", verifySession({ latch }), async (req, res) => {

@@ -1,5 +1,5 @@
 import type { JSONObject, Latch, SessionContainer } from "@latch/core";
-import { adminRoleValidator } from "@latch/example-config";
+import { adminRoleValidator, revokeOtherSessionsOfCaller, sessionsOfCaller } from "@latch/example-config";
 import { latchPlugin, verifySession } from "@latch/fastify";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 
@@ -76,10 +76,11 @@ export async function createApp(latch: Latch): Promise<FastifyInstance> {
     return { accessTokenPayload: session.getAccessTokenPayload() };
   });
 
-  app.get("/me/sessions", { preHandler: verifySession({ latch }) }, async (request) => {
-    const session = sessionOf(request);
-    return { sessionHandles: await latch.getAllSessionHandlesForUser(session.getUserId(), session.getTenantId()) };
-  });
+  app.get("/me/sessions", { preHandler: verifySession({ latch }) }, async (request) => sessionsOfCaller(latch, sessionOf(request)));
+
+  app.post("/me/revoke-others", { preHandler: verifySession({ latch }) }, async (request) =>
+    revokeOtherSessionsOfCaller(latch, sessionOf(request)),
+  );
 
   app.post("/me/revoke-all", { preHandler: verifySession({ latch }) }, async (request) => {
     const revoked = await latch.revokeAllSessionsForUser(sessionOf(request).getUserId());

@@ -1,6 +1,6 @@
 import Hapi, { type Request, type Server } from "@hapi/hapi";
 import type { JSONObject, Latch, SessionContainer } from "@latch/core";
-import { adminRoleValidator } from "@latch/example-config";
+import { adminRoleValidator, revokeOtherSessionsOfCaller, sessionsOfCaller } from "@latch/example-config";
 import { type LatchSchemeOptions, latchPlugin } from "@latch/hapi";
 
 interface LoginBody {
@@ -107,10 +107,14 @@ export async function createApp(latch: Latch, port: number, host: string): Promi
     method: "GET",
     path: "/me/sessions",
     options: { auth: "latch" },
-    handler: async (request) => {
-      const session = sessionOf(request);
-      return { sessionHandles: await latch.getAllSessionHandlesForUser(session.getUserId(), session.getTenantId()) };
-    },
+    handler: async (request) => sessionsOfCaller(latch, sessionOf(request)),
+  });
+
+  server.route({
+    method: "POST",
+    path: "/me/revoke-others",
+    options: { auth: "latch" },
+    handler: async (request) => revokeOtherSessionsOfCaller(latch, sessionOf(request)),
   });
 
   server.route({

@@ -1,7 +1,7 @@
 import { bodyParser } from "@koa/bodyparser";
 import Router from "@koa/router";
 import type { JSONObject, Latch, SessionContainer } from "@latch/core";
-import { adminRoleValidator } from "@latch/example-config";
+import { adminRoleValidator, revokeOtherSessionsOfCaller, sessionsOfCaller } from "@latch/example-config";
 import { middleware, verifySession } from "@latch/koa";
 import Koa, { type Context } from "koa";
 
@@ -90,8 +90,11 @@ export function createApp(latch: Latch): Koa {
   });
 
   router.get("/me/sessions", verifySession({ latch }), async (ctx) => {
-    const session = sessionOf(ctx);
-    ctx.body = { sessionHandles: await latch.getAllSessionHandlesForUser(session.getUserId(), session.getTenantId()) };
+    ctx.body = await sessionsOfCaller(latch, sessionOf(ctx));
+  });
+
+  router.post("/me/revoke-others", verifySession({ latch }), async (ctx) => {
+    ctx.body = await revokeOtherSessionsOfCaller(latch, sessionOf(ctx));
   });
 
   router.post("/me/revoke-all", verifySession({ latch }), async (ctx) => {

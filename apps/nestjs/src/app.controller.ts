@@ -1,5 +1,5 @@
 import type { JSONObject, Latch, SessionContainer } from "@latch/core";
-import { adminRoleValidator } from "@latch/example-config";
+import { adminRoleValidator, revokeOtherSessionsOfCaller, sessionsOfCaller } from "@latch/example-config";
 import { LATCH, Session, SessionGuard, VerifySession } from "@latch/nestjs";
 import { Body, Controller, Get, HttpCode, Inject, Patch, Post, Put, Req, Res, UseGuards } from "@nestjs/common";
 
@@ -71,7 +71,14 @@ export class AppController {
   @Get("me/sessions")
   @UseGuards(SessionGuard)
   async sessions(@Session() session: SessionContainer) {
-    return { sessionHandles: await this.latch.getAllSessionHandlesForUser(session.getUserId(), session.getTenantId()) };
+    return sessionsOfCaller(this.latch, session);
+  }
+
+  @Post("me/revoke-others")
+  @HttpCode(200)
+  @UseGuards(SessionGuard)
+  async revokeOthers(@Session() session: SessionContainer) {
+    return revokeOtherSessionsOfCaller(this.latch, session);
   }
 
   @Post("me/revoke-all")

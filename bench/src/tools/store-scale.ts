@@ -151,6 +151,9 @@ function session(index: number, now: number): SessionRecord {
     // Expired at cleanup time (now + 1 h), not yet by the wall clock, so Redis keeps them until then.
     expiresAt: expired ? now + HOUR - index : now + 48 * HOUR,
     createdAt: now,
+    // Device details as a browser login stores them, so bytes per session count them.
+    userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
+    ip: "203.0.113.0",
   };
 }
 

@@ -14,7 +14,7 @@ export interface ApiGatewayV1Event {
   multiValueQueryStringParameters?: Record<string, string[] | undefined> | null;
   body?: string | null;
   isBase64Encoded?: boolean;
-  requestContext?: { elb?: { targetGroupArn: string } } & Record<string, unknown>;
+  requestContext?: { elb?: { targetGroupArn: string }; identity?: { sourceIp?: string } } & Record<string, unknown>;
 }
 
 /** API Gateway HTTP API (payload v2) and Lambda Function URLs. */
@@ -27,7 +27,7 @@ export interface ApiGatewayV2Event {
   cookies?: string[];
   body?: string;
   isBase64Encoded?: boolean;
-  requestContext: { http: { method: string } } & Record<string, unknown>;
+  requestContext: { http: { method: string; sourceIp?: string } } & Record<string, unknown>;
 }
 
 export type LambdaHttpEvent = ApiGatewayV1Event | ApiGatewayV2Event;

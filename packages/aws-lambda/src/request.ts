@@ -6,12 +6,14 @@ export class LambdaRequest extends BaseRequest {
   readonly #headers = new Map<string, string>();
   readonly #method: string;
   readonly #target: string;
+  readonly #sourceIp: string | undefined;
 
   constructor(readonly event: LambdaHttpEvent) {
     super();
     if ("version" in event && event.version === "2.0") {
       const v2 = event as ApiGatewayV2Event;
       this.#method = v2.requestContext.http.method;
+      this.#sourceIp = v2.requestContext.http.sourceIp;
       this.#target = v2.rawPath + (v2.rawQueryString ? `?${v2.rawQueryString}` : "");
       for (const [name, value] of Object.entries(v2.headers ?? {})) if (value !== undefined) this.#headers.set(name.toLowerCase(), value);
       // v2 takes Cookie out of the headers into an array.
@@ -20,6 +22,8 @@ export class LambdaRequest extends BaseRequest {
     } else {
       const v1 = event as ApiGatewayV1Event;
       this.#method = v1.httpMethod;
+      // API Gateway sets identity.sourceIp; an ALB has none (its X-Forwarded-For is the app's to trust or not).
+      this.#sourceIp = v1.requestContext?.identity?.sourceIp;
       this.#target = v1.path + queryString(v1);
       for (const [name, values] of Object.entries(v1.multiValueHeaders ?? {})) {
         if (values) this.#headers.set(name.toLowerCase(), values.join(name.toLowerCase() === "cookie" ? "; " : ", "));
@@ -32,6 +36,10 @@ export class LambdaRequest extends BaseRequest {
 
   getMethod(): HttpMethod {
     return this.#method.toUpperCase() as HttpMethod;
+  }
+
+  override getClientIp(): string | undefined {
+    return this.#sourceIp;
   }
 
   getOriginalUrl(): string {

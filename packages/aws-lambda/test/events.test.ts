@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   type ApiGatewayV1Event,
   type ApiGatewayV2Event,
+  LambdaRequest,
   type LambdaV1Result,
   type LambdaV2Result,
   latchMiddy,
@@ -132,5 +133,22 @@ describe("middy", () => {
     loginRequest.response = { statusCode: 200, body: "{}" };
     await plain.after(loginRequest);
     expect((loginRequest.response as LambdaV2Result).cookies).toHaveLength(2);
+  });
+});
+
+describe("the client's address", () => {
+  it("comes from requestContext: http.sourceIp (v2), identity.sourceIp (v1), none for an ALB", () => {
+    const v2Event: ApiGatewayV2Event = {
+      version: "2.0",
+      rawPath: "/login",
+      requestContext: { http: { method: "POST", sourceIp: "198.51.100.7" } },
+    };
+    expect(new LambdaRequest(v2Event).getClientIp()).toBe("198.51.100.7");
+    expect(
+      new LambdaRequest(v1("POST", "/login", undefined, { requestContext: { identity: { sourceIp: "203.0.113.5" } } })).getClientIp(),
+    ).toBe("203.0.113.5");
+    expect(
+      new LambdaRequest(v1("POST", "/login", undefined, { requestContext: { elb: { targetGroupArn: "arn:aws:x" } } })).getClientIp(),
+    ).toBeUndefined();
   });
 });

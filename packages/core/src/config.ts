@@ -1,6 +1,8 @@
 import type { ClaimValidator } from "./claims/claim";
 import { ConfigError } from "./errors";
+import type { LatchEventHandler } from "./events";
 import type { BaseRequest } from "./http/base-request";
+import type { IpAddressStorage } from "./session/client-ip";
 import type { SessionStore, SigningAlgorithm } from "./store/session-store";
 
 export type AntiCsrfMode = "NONE" | "VIA_CUSTOM_HEADER" | "VIA_TOKEN";
@@ -69,6 +71,27 @@ export interface LatchConfig {
    * keep working. Default: none.
    */
   refreshTokenSecret?: string | readonly string[];
+  /**
+   * Most live sessions one user may have (across tenants). A login past it revokes the user's oldest
+   * sessions, atomically in the store. Default: no cap.
+   */
+  maxSessionsPerUser?: number;
+  /**
+   * How much of the client's IP address a session keeps for its device list: "full", "truncated"
+   * (IPv4 /24, IPv6 /48) or "none". Default "full".
+   */
+  ipAddress?: IpAddressStorage;
+  /**
+   * The client's IP address. Default: the connection's peer (`req.getClientIp()`). Behind a proxy,
+   * read the header your proxy sets; never trust X-Forwarded-For from the open internet.
+   */
+  getClientIp?: (req: BaseRequest) => string | undefined;
+  /**
+   * Called for session created, refreshed, revoked, token theft and store errors (audit logs,
+   * alerts). It runs after the call that caused it has moved on and never delays or fails a
+   * request: what it throws or rejects with is caught and logged with the debug log.
+   */
+  onEvent?: LatchEventHandler;
 }
 
 export interface NormalisedConfig {
@@ -101,6 +124,10 @@ export interface NormalisedConfig {
   maxSessionDataBytes: number;
   debug: boolean;
   refreshTokenSecrets: readonly string[];
+  maxSessionsPerUser: number | undefined;
+  ipAddress: IpAddressStorage;
+  getClientIp: (req: BaseRequest) => string | undefined;
+  onEvent: LatchEventHandler | undefined;
 }
 
 const ALGORITHMS: readonly SigningAlgorithm[] = ["RS256", "ES256", "EdDSA"];
@@ -170,6 +197,11 @@ export function normaliseConfig(input: LatchConfig): NormalisedConfig {
     maxSessionDataBytes: positive(input.maxSessionDataBytes ?? 65536, "maxSessionDataBytes"),
     debug: input.debug ?? debugFromEnvironment(),
     refreshTokenSecrets: refreshTokenSecrets(input.refreshTokenSecret),
+    maxSessionsPerUser:
+      input.maxSessionsPerUser === undefined ? undefined : positiveInteger(input.maxSessionsPerUser, "maxSessionsPerUser"),
+    ipAddress: ipAddressStorage(input.ipAddress ?? "full"),
+    getClientIp: input.getClientIp ?? ((req) => req.getClientIp()),
+    onEvent: input.onEvent,
   };
 }
 
@@ -222,6 +254,18 @@ function refreshTokenSecrets(value: string | readonly string[] | undefined): rea
 
 function positive(value: number, field: string): number {
   if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) throw new ConfigError(`${field} must be a positive number`);
+  return value;
+}
+
+function positiveInteger(value: number, field: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new ConfigError(`${field} must be a whole number of 1 or more`);
+  return value;
+}
+
+function ipAddressStorage(value: IpAddressStorage): IpAddressStorage {
+  if (!["full", "truncated", "none"].includes(value)) {
+    throw new ConfigError(`ipAddress must be "full", "truncated" or "none", not ${JSON.stringify(value)}`);
+  }
   return value;
 }
 

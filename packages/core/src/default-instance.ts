@@ -32,7 +32,9 @@ type Methods = Pick<
   | "revokeSession"
   | "revokeAllSessionsForUser"
   | "revokeMultipleSessions"
+  | "revokeOtherSessionsForUser"
   | "getAllSessionHandlesForUser"
+  | "listSessionsForUser"
   | "getSessionInformation"
   | "updateSessionDataInDatabase"
   | "mergeIntoAccessTokenPayload"
@@ -58,7 +60,9 @@ export const Session: Methods = {
   revokeSession: forward("revokeSession"),
   revokeAllSessionsForUser: forward("revokeAllSessionsForUser"),
   revokeMultipleSessions: forward("revokeMultipleSessions"),
+  revokeOtherSessionsForUser: forward("revokeOtherSessionsForUser"),
   getAllSessionHandlesForUser: forward("getAllSessionHandlesForUser"),
+  listSessionsForUser: forward("listSessionsForUser"),
   getSessionInformation: forward("getSessionInformation"),
   updateSessionDataInDatabase: forward("updateSessionDataInDatabase"),
   mergeIntoAccessTokenPayload: forward("mergeIntoAccessTokenPayload"),
@@ -76,7 +80,9 @@ export const {
   revokeSession,
   revokeAllSessionsForUser,
   revokeMultipleSessions,
+  revokeOtherSessionsForUser,
   getAllSessionHandlesForUser,
+  listSessionsForUser,
   getSessionInformation,
   updateSessionDataInDatabase,
   mergeIntoAccessTokenPayload,

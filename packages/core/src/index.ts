@@ -14,17 +14,20 @@ export {
   getSessionInformation,
   getSessionWithoutRequestResponse,
   init,
+  listSessionsForUser,
   mergeIntoAccessTokenPayload,
   refreshSession,
   refreshSessionWithoutRequestResponse,
   resetLatch,
   revokeAllSessionsForUser,
   revokeMultipleSessions,
+  revokeOtherSessionsForUser,
   revokeSession,
   Session,
   updateSessionDataInDatabase,
 } from "./default-instance";
 export * from "./errors";
+export type { LatchEvent, LatchEventHandler, RevocationReason } from "./events";
 export { BaseRequest, type HttpMethod } from "./http/base-request";
 export { BaseResponse } from "./http/base-response";
 export {
@@ -39,11 +42,13 @@ export {
 } from "./http/binding";
 export { type Cookie, parseCookieHeader, serializeCookie } from "./http/cookies";
 export { type ErrorResponse, errorToResponse } from "./http/error-response";
-export { DEFAULT_TENANT_ID, Latch, type SessionInformation } from "./latch";
+export { DEFAULT_TENANT_ID, Latch, type ListSessionsOptions, type SessionInformation, type SessionList } from "./latch";
+export type { IpAddressStorage } from "./session/client-ip";
 export type { GetSessionOptions } from "./session/manager";
 export { SessionContainer, type SessionTokens } from "./session/session";
 export { cleanupBatchSize, DEFAULT_CLEANUP_BATCH_SIZE, deleteInBatches, yieldToEventLoop } from "./store/expired-cleanup";
 export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store";
+export { compareSessions, sessionPage, sessionsPastCap } from "./store/session-order";
 export type * from "./store/session-store";
 export type { AccessTokenClaims, AccessTokenPayload } from "./tokens/access-token";
 export { decodeFrontToken, encodeFrontToken, type FrontTokenInfo } from "./tokens/front-token";

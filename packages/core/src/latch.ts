@@ -1,6 +1,7 @@
 import type { JWK } from "jose";
 import { type LatchConfig, type NormalisedConfig, normaliseConfig } from "./config";
 import { InvalidInputError } from "./errors";
+import type { RevocationReason } from "./events";
 import type { BaseRequest } from "./http/base-request";
 import type { BaseResponse } from "./http/base-response";
 import { type RequestLike, type ResponseLike, toBaseRequest, toBaseResponse } from "./http/binding";
@@ -10,11 +11,11 @@ import { checkAccessTokenPayload, checkSessionData, checkSessionHandle, checkTen
 import { type GetSessionOptions, SessionManager } from "./session/manager";
 import type { SessionContainer } from "./session/session";
 import { CORS_ALLOWED_HEADERS } from "./session/token-transfer";
-import type { JSONObject } from "./store/session-store";
+import type { JSONObject, SessionRecord } from "./store/session-store";
 
 export const DEFAULT_TENANT_ID = "public";
 
-/** What getSessionInformation returns. */
+/** What getSessionInformation returns, and listSessionsForUser lists. */
 export interface SessionInformation {
   sessionHandle: string;
   userId: string;
@@ -24,7 +25,59 @@ export interface SessionInformation {
   /** The app's part of the access-token payload as last stored. */
   customClaimsInAccessTokenPayload: JSONObject;
   expiry: number;
+  /** Same as `createdAt` (the name SuperTokens uses). */
   timeCreated: number;
+  /** When the session was created (login), ms since epoch. */
+  createdAt: number;
+  /** When the session was last refreshed, or created if never: refreshes write, requests with a valid access token do not. */
+  lastActiveAt: number;
+  /** The User-Agent of the login request (at most 512 characters), or null. */
+  userAgent: string | null;
+  /** The IP address of the login request as `ipAddress` says to keep it (whole, truncated or not at all: null). */
+  ip: string | null;
+}
+
+/** A page of `listSessionsForUser`. */
+export interface SessionList {
+  sessions: SessionInformation[];
+  /** Pass as `cursor` for the next page; undefined on the last page. */
+  nextCursor: string | undefined;
+}
+
+export interface ListSessionsOptions {
+  /** Only this tenant's sessions; undefined lists every tenant. */
+  tenantId?: string;
+  /** Sessions per page, 1 to 1000. Default 100. */
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+const DEFAULT_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 1000;
+
+function sessionInformation(record: SessionRecord): SessionInformation {
+  return {
+    sessionHandle: record.sessionHandle,
+    userId: record.userId,
+    recipeUserId: record.recipeUserId,
+    tenantId: record.tenantId,
+    sessionDataInDatabase: record.sessionDataInDatabase,
+    customClaimsInAccessTokenPayload: record.accessTokenPayload,
+    expiry: record.expiresAt,
+    timeCreated: record.createdAt,
+    createdAt: record.createdAt,
+    lastActiveAt: record.refreshTokenRotatedAt ?? record.createdAt,
+    userAgent: record.userAgent,
+    ip: record.ip,
+  };
+}
+
+/** A cursor is "<createdAt>.<sessionHandle>" of the last session of the previous page. */
+function parseCursor(cursor: string): { createdAt: number; sessionHandle: string } {
+  const match = typeof cursor === "string" ? /^(\d{1,16})\.(.+)$/s.exec(cursor) : null;
+  if (!match?.[1] || !match[2]) throw new InvalidInputError("cursor", "is not a cursor listSessionsForUser returned");
+  return { createdAt: Number(match[1]), sessionHandle: match[2] };
 }
 
 /**
@@ -126,21 +179,55 @@ export class Latch {
 
   /** Revokes one session; true when it existed. */
   async revokeSession(sessionHandle: string): Promise<boolean> {
-    const handle = checkSessionHandle(sessionHandle);
-    const revoked = await this.#manager.store("revoke the session", () => this.config.store.revokeSessions([handle]));
+    const revoked = await this.#revokeByHandle([checkSessionHandle(sessionHandle)], "revoked");
     return revoked.length > 0;
   }
 
   /** Revokes every session of a user, in one tenant or (tenantId undefined) in all; returns the handles. */
   async revokeAllSessionsForUser(userId: string, tenantId?: string): Promise<string[]> {
     const query = { userId: checkUserId(userId), tenantId: tenantId === undefined ? undefined : checkTenantId(tenantId) };
-    return this.#manager.store("revoke the user's sessions", () => this.config.store.revokeSessionsForUser(query));
+    const revoked = await this.#manager.store("revoke the user's sessions", () => this.config.store.revokeSessionsForUser(query));
+    this.#manager.emitRevoked(revoked, query, "user-revoked");
+    return revoked;
+  }
+
+  /**
+   * "Sign out everywhere else": revokes every session of the user (every tenant) but `keepSessionHandle`,
+   * usually the caller's own. Returns the revoked handles.
+   */
+  async revokeOtherSessionsForUser(userId: string, keepSessionHandle: string): Promise<string[]> {
+    const query = { userId: checkUserId(userId), tenantId: undefined };
+    const keep = checkSessionHandle(keepSessionHandle);
+    const handles = await this.#manager.store("list the user's sessions", () =>
+      this.config.store.listSessionHandlesForUser(query, Date.now()),
+    );
+    const others = handles.filter((handle) => handle !== keep);
+    if (others.length === 0) return [];
+    const revoked = await this.#manager.store("revoke the sessions", () => this.config.store.revokeSessions(others));
+    this.#manager.emitRevoked(revoked, query, "other-sessions-revoked");
+    return revoked;
   }
 
   async revokeMultipleSessions(sessionHandles: readonly string[]): Promise<string[]> {
     if (!Array.isArray(sessionHandles)) throw new InvalidInputError("sessionHandles", "must be an array");
-    const handles = sessionHandles.map(checkSessionHandle);
-    return this.#manager.store("revoke the sessions", () => this.config.store.revokeSessions(handles));
+    return this.#revokeByHandle(sessionHandles.map(checkSessionHandle), "revoked");
+  }
+
+  /** Revokes by handle; with an `onEvent` handler, reads the sessions first so each event names its user. */
+  async #revokeByHandle(handles: string[], reason: RevocationReason): Promise<string[]> {
+    const owners = new Map<string, { userId: string; tenantId: string }>();
+    if (this.config.onEvent) {
+      for (const handle of handles) {
+        const record = await this.#manager.store("read the session", () => this.config.store.getSession(handle));
+        if (record) owners.set(handle, { userId: record.userId, tenantId: record.tenantId });
+      }
+    }
+    const revoked = await this.#manager.store("revoke the sessions", () => this.config.store.revokeSessions(handles));
+    for (const handle of revoked) {
+      const owner = owners.get(handle);
+      if (owner) this.#manager.emitRevoked([handle], owner, reason);
+    }
+    return revoked;
   }
 
   /** Handles of a user's live sessions, in one tenant or (tenantId undefined) in all. */
@@ -151,16 +238,29 @@ export class Latch {
 
   async getSessionInformation(sessionHandle: string): Promise<SessionInformation | undefined> {
     const record = await this.#manager.getSessionRecord(checkSessionHandle(sessionHandle));
-    if (!record) return undefined;
+    return record && sessionInformation(record);
+  }
+
+  /**
+   * A user's live sessions with their device details (for a "your devices" page), oldest first,
+   * a page at a time: pass the returned `nextCursor` as `cursor` for the next page.
+   */
+  async listSessionsForUser(userId: string, options: ListSessionsOptions = {}): Promise<SessionList> {
+    const query = { userId: checkUserId(userId), tenantId: options.tenantId === undefined ? undefined : checkTenantId(options.tenantId) };
+    const limit = options.limit ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new InvalidInputError("limit", `must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+    }
+    const after = options.cursor === undefined ? { createdAt: -1, sessionHandle: "" } : parseCursor(options.cursor);
+    // One more than asked: whether it comes back says if there is a next page.
+    const records = await this.#manager.store("list the user's sessions", () =>
+      this.config.store.listSessionsForUser(query, Date.now(), { limit: limit + 1, after }),
+    );
+    const page = records.slice(0, limit);
+    const last = page.at(-1);
     return {
-      sessionHandle: record.sessionHandle,
-      userId: record.userId,
-      recipeUserId: record.recipeUserId,
-      tenantId: record.tenantId,
-      sessionDataInDatabase: record.sessionDataInDatabase,
-      customClaimsInAccessTokenPayload: record.accessTokenPayload,
-      expiry: record.expiresAt,
-      timeCreated: record.createdAt,
+      sessions: page.map(sessionInformation),
+      nextCursor: records.length > limit && last ? `${last.createdAt}.${last.sessionHandle}` : undefined,
     };
   }
 

@@ -21,6 +21,11 @@ export class FastifyRequestWrapper extends BaseRequest {
     return Array.isArray(value) ? value.join(name.toLowerCase() === "cookie" ? "; " : ", ") : value;
   }
 
+  override getClientIp(): string | undefined {
+    // Fastify's `ip` follows its own `trustProxy` setting.
+    return this.request.ip;
+  }
+
   async getJsonBody(): Promise<unknown> {
     return this.request.body ?? undefined;
   }

@@ -21,6 +21,10 @@ export class HapiRequest extends BaseRequest {
     return Array.isArray(value) ? value.join(name.toLowerCase() === "cookie" ? "; " : ", ") : String(value);
   }
 
+  override getClientIp(): string | undefined {
+    return this.request.info.remoteAddress;
+  }
+
   async getJsonBody(): Promise<unknown> {
     return this.request.payload ?? undefined;
   }

@@ -1,4 +1,12 @@
-import type { JSONObject, RotateRefreshTokenInput, SessionRecord, SessionStore, SigningKeyRecord, UserSessionsQuery } from "@latch/core";
+import type {
+  JSONObject,
+  RotateRefreshTokenInput,
+  SessionPageQuery,
+  SessionRecord,
+  SessionStore,
+  SigningKeyRecord,
+  UserSessionsQuery,
+} from "@latch/core";
 import { cleanupBatchSize, deleteInBatches, isLatchError, StoreError, StoreUnavailableError } from "@latch/core";
 import {
   SESSION_COLUMNS,
@@ -74,6 +82,25 @@ function migrations(p: string): string[][] {
         PRIMARY KEY (kid)
       ) ENGINE=InnoDB`,
     ],
+    // 2: device details (user agent, IP address at login); rows from version 1 have neither.
+    // IF NOT EXISTS (MariaDB) is not MySQL 8 syntax, so each column is added only when information_schema lacks it.
+    [...addColumnIfMissing(p, "user_agent", "VARBINARY(2048) NULL"), ...addColumnIfMissing(p, "ip", "VARBINARY(64) NULL")],
+  ];
+}
+
+/**
+ * An idempotent ADD COLUMN (a failed migration runs again, and MySQL cannot roll DDL back), as
+ * statements for one connection.
+ */
+function addColumnIfMissing(p: string, column: string, type: string): string[] {
+  return [
+    `SET @latch_ddl = IF(
+      (SELECT COUNT(*) FROM information_schema.columns
+        WHERE table_schema = DATABASE() AND table_name = '${p}sessions' AND column_name = '${column}') = 0,
+      'ALTER TABLE ${p}sessions ADD COLUMN ${column} ${type}', 'SELECT 1')`,
+    "PREPARE latch_ddl FROM @latch_ddl",
+    "EXECUTE latch_ddl",
+    "DEALLOCATE PREPARE latch_ddl",
   ];
 }
 
@@ -159,14 +186,35 @@ export class MysqlStore implements SessionStore {
 
   async createSession(record: SessionRecord): Promise<void> {
     this.#cleanUpIfDue();
+    await this.#insert(record, (sql, values) => this.#execute(sql, values));
+  }
+
+  async createSessionWithinCap(record: SessionRecord, maxSessionsPerUser: number, now: number): Promise<string[]> {
+    this.#cleanUpIfDue();
+    // Logins of one user queue on a named lock (a row lock would not cover a user with no rows yet);
+    // the transaction starts after it, so its reads see every session the logins before it committed.
+    const lock = { sql: `CONCAT('latch-cap:', SHA1(CONCAT(?, ':', ?)))`, values: [this.#p, record.userId] };
+    return this.#transaction(async (connection) => {
+      await this.#insert(record, (sql, values) => connection.execute(sql, values as never[]));
+      const [rows] = await connection.query<HandleRow[]>(
+        `SELECT session_handle FROM ${this.#p}sessions WHERE user_id = ? AND session_handle <> ? AND expires_at > ?
+          ORDER BY created_at DESC, session_handle DESC LIMIT 18446744073709551615 OFFSET ? FOR UPDATE`,
+        [record.userId, record.sessionHandle, now, maxSessionsPerUser - 1],
+      );
+      return this.#deleteHandles(connection, rows);
+    }, lock);
+  }
+
+  async #insert(record: SessionRecord, run: (sql: string, values: unknown[]) => Promise<unknown>): Promise<void> {
     try {
-      await this.#execute(
+      await run(
         `INSERT INTO ${this.#p}sessions (${SESSION_COLUMNS.join(", ")}) VALUES (${SESSION_COLUMNS.map(() => "?").join(", ")})`,
         sessionRowValues(record),
       );
     } catch (error) {
-      if (error instanceof StoreError && driverCode(error.cause) === "ER_DUP_ENTRY") {
-        throw new StoreError(this.name, `a session with handle ${JSON.stringify(record.sessionHandle)} exists`, { cause: error.cause });
+      const cause = error instanceof StoreError ? error.cause : error;
+      if (driverCode(cause) === "ER_DUP_ENTRY") {
+        throw new StoreError(this.name, `a session with handle ${JSON.stringify(record.sessionHandle)} exists`, { cause });
       }
       throw error;
     }
@@ -235,6 +283,25 @@ export class MysqlStore implements SessionStore {
             [query.userId, query.tenantId, now],
           );
     return rows.map((row) => sqlText(row.session_handle));
+  }
+
+  async listSessionsForUser(query: UserSessionsQuery, now: number, page: SessionPageQuery): Promise<SessionRecord[]> {
+    const { createdAt, sessionHandle } = page.after;
+    const tenant = query.tenantId === undefined ? "" : "AND tenant_id = ?";
+    const rows = await this.#execute<MysqlSessionRow[]>(
+      `SELECT * FROM ${this.#p}sessions WHERE user_id = ? AND expires_at > ? ${tenant}
+        AND (created_at > ? OR (created_at = ? AND session_handle > ?)) ORDER BY created_at, session_handle LIMIT ?`,
+      [
+        query.userId,
+        now,
+        ...(query.tenantId === undefined ? [] : [query.tenantId]),
+        createdAt,
+        createdAt,
+        sessionHandle,
+        String(page.limit),
+      ],
+    );
+    return rows.map(sessionFromRow);
   }
 
   async deleteExpiredSessions(now: number): Promise<number> {
@@ -336,20 +403,29 @@ export class MysqlStore implements SessionStore {
     return result;
   }
 
-  /** BEGIN ... COMMIT on one connection; rolled back on failure, run again after a deadlock. */
-  async #transaction<T>(work: (connection: PoolConnection) => Promise<T>): Promise<T> {
+  /**
+   * BEGIN ... COMMIT on one connection; rolled back on failure, run again after a deadlock. With
+   * `lock` (an SQL expression naming it), the connection holds that GET_LOCK around the transaction.
+   */
+  async #transaction<T>(work: (connection: PoolConnection) => Promise<T>, lock?: { sql: string; values: unknown[] }): Promise<T> {
     await this.migrate();
     return this.#attempt(async () => {
       const connection = await this.#pool.getConnection();
       try {
+        if (lock) {
+          const [locked] = await connection.query<RowDataPacket[]>(`SELECT GET_LOCK(${lock.sql}, 10) AS locked`, lock.values);
+          if (locked[0]?.locked !== 1) throw new StoreUnavailableError(this.name, { cause: new Error("timed out waiting for a lock") });
+        }
         await connection.beginTransaction();
         const result = await work(connection);
         await connection.commit();
+        if (lock) await connection.query(`DO RELEASE_LOCK(${lock.sql})`, lock.values);
         connection.release();
         return result;
       } catch (error) {
         try {
           await connection.rollback();
+          if (lock) await connection.query(`DO RELEASE_LOCK(${lock.sql})`, lock.values);
           connection.release();
         } catch {
           // The connection is gone (that is usually why we are here): drop it from the pool.

@@ -1,4 +1,12 @@
-import type { JSONObject, RotateRefreshTokenInput, SessionRecord, SessionStore, SigningKeyRecord, UserSessionsQuery } from "@latch/core";
+import type {
+  JSONObject,
+  RotateRefreshTokenInput,
+  SessionPageQuery,
+  SessionRecord,
+  SessionStore,
+  SigningKeyRecord,
+  UserSessionsQuery,
+} from "@latch/core";
 import { cleanupBatchSize, deleteInBatches, isLatchError, StoreError, StoreUnavailableError } from "@latch/core";
 import {
   SESSION_COLUMNS,
@@ -10,7 +18,7 @@ import {
   signingKeyFromRow,
   signingKeyRowValues,
 } from "@latch/core/sql";
-import { DatabaseError, Pool, type PoolConfig, type QueryResultRow } from "pg";
+import { DatabaseError, Pool, type PoolClient, type PoolConfig, type QueryResultRow } from "pg";
 
 export interface PostgresStoreOptions {
   /** The app's `pg.Pool`. Latch runs its queries on it and never ends it. */
@@ -70,6 +78,8 @@ function migrations(p: string): string[][] {
       `CREATE INDEX ${p}sessions_user_tenant_expires ON ${p}sessions (user_id, tenant_id, expires_at)`,
       `DROP INDEX ${p}sessions_user_tenant`,
     ],
+    // 3: device details (user agent, IP address at login); rows from versions 1 and 2 have neither.
+    [`ALTER TABLE ${p}sessions ADD COLUMN user_agent text, ADD COLUMN ip text`],
   ];
 }
 
@@ -148,15 +158,42 @@ export class PostgresStore implements SessionStore {
 
   async createSession(record: SessionRecord): Promise<void> {
     this.#cleanUpIfDue();
+    await this.#insert(record, (text, values) => this.#query("insert", text, values));
+  }
+
+  async createSessionWithinCap(record: SessionRecord, maxSessionsPerUser: number, now: number): Promise<string[]> {
+    this.#cleanUpIfDue();
+    await this.migrate();
+    const p = this.#p;
     try {
-      await this.#query(
-        "insert",
+      return await this.#inTransaction(async (client) => {
+        // Logins of one user queue on this lock; the DELETE (a new statement, so a new snapshot in
+        // READ COMMITTED) then sees every session the logins before it committed.
+        await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`latch-cap:${p}:${record.userId}`]);
+        await this.#insert(record, (text, values) => client.query(text, values));
+        const result = await client.query<{ session_handle: string }>(
+          `DELETE FROM ${p}sessions WHERE session_handle IN (
+            SELECT session_handle FROM ${p}sessions WHERE user_id = $1 AND session_handle <> $2 AND expires_at > $3
+            ORDER BY created_at DESC, session_handle DESC OFFSET $4) RETURNING session_handle`,
+          [record.userId, record.sessionHandle, now, maxSessionsPerUser - 1],
+        );
+        return result.rows.map((row) => row.session_handle);
+      });
+    } catch (error) {
+      throw this.#translate(error);
+    }
+  }
+
+  async #insert(record: SessionRecord, run: (text: string, values: unknown[]) => Promise<unknown>): Promise<void> {
+    try {
+      await run(
         `INSERT INTO ${this.#p}sessions (${SESSION_COLUMNS.join(", ")}) VALUES (${SESSION_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")})`,
         sessionRowValues(record),
       );
     } catch (error) {
-      if (error instanceof StoreError && sqlState(error.cause) === "23505") {
-        throw new StoreError(this.name, `a session with handle ${JSON.stringify(record.sessionHandle)} exists`, { cause: error.cause });
+      const cause = error instanceof StoreError ? error.cause : error;
+      if (sqlState(cause) === "23505") {
+        throw new StoreError(this.name, `a session with handle ${JSON.stringify(record.sessionHandle)} exists`, { cause });
       }
       throw error;
     }
@@ -239,6 +276,19 @@ export class PostgresStore implements SessionStore {
     return rows.map((row) => row.session_handle);
   }
 
+  async listSessionsForUser(query: UserSessionsQuery, now: number, page: SessionPageQuery): Promise<SessionRecord[]> {
+    const { createdAt, sessionHandle } = page.after;
+    // Placeholders $1 and $2 are the user and time; the tenant, when given, comes last.
+    const tenant = query.tenantId === undefined ? "" : "AND tenant_id = $6";
+    const rows = await this.#query<SessionRow>(
+      query.tenantId === undefined ? "list_page" : "list_page_tenant",
+      `SELECT * FROM ${this.#p}sessions WHERE user_id = $1 AND expires_at > $2 ${tenant}
+        AND (created_at, session_handle) > ($3, $4) ORDER BY created_at, session_handle LIMIT $5`,
+      [query.userId, now, createdAt, sessionHandle, page.limit, ...(query.tenantId === undefined ? [] : [query.tenantId])],
+    );
+    return rows.map(sessionFromRow);
+  }
+
   async deleteExpiredSessions(now: number): Promise<number> {
     // Each batch is one short statement (its own transaction): row locks and WAL are held for a
     // thousand rows at a time, never for every expired row at once. SKIP LOCKED leaves rows that a
@@ -295,10 +345,7 @@ export class PostgresStore implements SessionStore {
   async #runMigrations(): Promise<void> {
     const p = this.#p;
     const steps = migrations(p);
-    const client = await this.#pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query("BEGIN");
+    await this.#inTransaction(async (client) => {
       // One migrator per database and prefix at a time; the lock ends with the transaction.
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`latch-migrate:${p}`]);
       await client.query(`CREATE TABLE IF NOT EXISTS ${p}schema_version (version integer NOT NULL)`);
@@ -311,7 +358,18 @@ export class PostgresStore implements SessionStore {
         for (const sql of steps[version - 1] ?? []) await client.query(sql);
         await client.query(`INSERT INTO ${p}schema_version (version) VALUES ($1)`, [version]);
       }
+    });
+  }
+
+  /** Runs `work` in a transaction on one pooled connection: COMMIT when it resolves, ROLLBACK when it throws. */
+  async #inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      const result = await work(client);
       await client.query("COMMIT");
+      return result;
     } catch (error) {
       await client.query("ROLLBACK").catch((rollbackError: unknown) => {
         broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));

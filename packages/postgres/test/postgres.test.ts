@@ -41,7 +41,7 @@ describe.skipIf(skipReason)("postgres store", () => {
     expect(definitions).toContain("(user_id, tenant_id, expires_at)");
     expect(definitions).not.toContain("(user_id, tenant_id)");
     const versions = await admin((client) => client.query(`SELECT version FROM ${prefix}schema_version ORDER BY version`));
-    expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
   });
 
   it("upgrades a version-1 database: its sessions stay, the user index gains expires_at", async () => {
@@ -105,6 +105,33 @@ describe.skipIf(skipReason)("postgres store", () => {
       expect(plan).not.toContain("BitmapAnd");
       expect(plan).not.toContain(`${prefix}sessions_expires_at`);
     }
+  });
+
+  it("lets several instances migrate one fresh database at once (advisory lock): one version row", async () => {
+    const prefix = uniquePrefix();
+    const stores = Array.from({ length: 5 }, () => newStore({ tablePrefix: prefix }).store);
+    await Promise.all(stores.map((store) => store.migrate()));
+    const versions = await admin((client) => client.query(`SELECT version FROM ${prefix}schema_version ORDER BY version`));
+    expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+  });
+
+  it("upgrades a database without device columns: old sessions read with null device details, new ones keep theirs", async () => {
+    const { store, prefix } = newStore();
+    const old = sessionRecord({ userAgent: null, ip: null });
+    await store.createSession(old);
+    // Back to version 2 (the last without them): the sessions table without the device columns.
+    await admin((client) =>
+      client.query(
+        `ALTER TABLE ${prefix}sessions DROP COLUMN user_agent, DROP COLUMN ip; DELETE FROM ${prefix}schema_version WHERE version = 3`,
+      ),
+    );
+    const { store: upgraded } = newStore({ tablePrefix: prefix });
+    expect(await upgraded.getSession(old.sessionHandle)).toEqual(old);
+    const fresh = sessionRecord({ userId: old.userId, userAgent: "Firefox/128.0", ip: "2001:db8::1" });
+    await upgraded.createSession(fresh);
+    expect(await upgraded.getSession(fresh.sessionHandle)).toEqual(fresh);
+    const versions = await admin((client) => client.query(`SELECT version FROM ${prefix}schema_version ORDER BY version`));
+    expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
   });
 
   it("refuses a database whose schema is newer than this package", async () => {

@@ -1,7 +1,15 @@
-import type { JSONObject, RotateRefreshTokenInput, SessionRecord, SessionStore, SigningKeyRecord, UserSessionsQuery } from "@latch/core";
-import { cleanupBatchSize, isLatchError, StoreError, StoreUnavailableError, yieldToEventLoop } from "@latch/core";
+import type {
+  JSONObject,
+  RotateRefreshTokenInput,
+  SessionPageQuery,
+  SessionRecord,
+  SessionStore,
+  SigningKeyRecord,
+  UserSessionsQuery,
+} from "@latch/core";
+import { cleanupBatchSize, isLatchError, StoreError, StoreUnavailableError, sessionPage, yieldToEventLoop } from "@latch/core";
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
-import { CREATE, DELETE_EXPIRED, LIST_USER, type LuaScript, REVOKE, REVOKE_USER, ROTATE, UPDATE_FIELD } from "./scripts";
+import { CREATE, CREATE_WITHIN_CAP, DELETE_EXPIRED, LIST_USER, type LuaScript, REVOKE, REVOKE_USER, ROTATE, UPDATE_FIELD } from "./scripts";
 
 export interface RedisStoreOptions {
   /** The app's ioredis client (`Redis` or `Cluster`). Latch never closes it. */
@@ -101,41 +109,56 @@ export class RedisStore implements SessionStore {
   }
 
   async createSession(record: SessionRecord): Promise<void> {
-    await this.#run(async (client) => {
-      const claimed = await client.set(this.#handleKey(record.sessionHandle), record.userId, "PXAT", claimExpiry(record.expiresAt), "NX");
-      if (claimed === null) throw new StoreError(this.name, `a session with handle ${JSON.stringify(record.sessionHandle)} exists`);
-      const fields: string[] = [
-        "sessionHandle",
-        record.sessionHandle,
-        "userId",
-        record.userId,
-        "recipeUserId",
-        record.recipeUserId,
-        "tenantId",
-        record.tenantId,
-        "sessionDataInDatabase",
-        JSON.stringify(record.sessionDataInDatabase),
-        "accessTokenPayload",
-        JSON.stringify(record.accessTokenPayload),
-        "refreshTokenHash2",
-        record.refreshTokenHash2,
-        "refreshTokenRotationKey",
-        record.refreshTokenRotationKey,
-        "expiresAt",
-        String(record.expiresAt),
-        "createdAt",
-        String(record.createdAt),
-      ];
-      if (record.parentRefreshTokenHash2 !== null) fields.push("parentRefreshTokenHash2", record.parentRefreshTokenHash2);
-      if (record.refreshTokenRotatedAt !== null) fields.push("refreshTokenRotatedAt", String(record.refreshTokenRotatedAt));
+    await this.#run(async () => {
+      await this.#claimHandle(record);
       const created = await this.#eval(
         CREATE,
         [this.#sessionKey(record.userId, record.sessionHandle), this.#indexKey(record.userId)],
-        [record.sessionHandle, String(Date.now()), String(record.expiresAt), ...fields],
+        [record.sessionHandle, String(Date.now()), String(record.expiresAt), ...hashFields(record)],
       );
       // Only when a handle claim expired while its session lived on (clock trouble): still a duplicate.
-      if (created !== 1) throw new StoreError(this.name, `a session with handle ${JSON.stringify(record.sessionHandle)} exists`);
+      if (created !== 1) throw this.#duplicate(record);
     });
+  }
+
+  async createSessionWithinCap(record: SessionRecord, maxSessionsPerUser: number, now: number): Promise<string[]> {
+    return this.#run(async (client) => {
+      await this.#claimHandle(record);
+      // One script on the user's slot: the insert and the cap are one atomic step for that user.
+      const revoked = await this.#eval(
+        CREATE_WITHIN_CAP,
+        [this.#sessionKey(record.userId, record.sessionHandle), this.#indexKey(record.userId)],
+        [
+          record.sessionHandle,
+          String(now),
+          String(record.expiresAt),
+          this.#sessionKeyPrefix(record.userId),
+          String(maxSessionsPerUser),
+          ...hashFields(record),
+        ],
+      );
+      if (revoked === null) throw this.#duplicate(record);
+      const handles = stringArray(revoked);
+      // The handle claims live in other slots, so they go after the script.
+      await Promise.all(handles.map((handle) => client.del(this.#handleKey(handle))));
+      return handles;
+    });
+  }
+
+  /** Reserves the handle (SET NX), which also maps it to its user for reads by handle. */
+  async #claimHandle(record: SessionRecord): Promise<void> {
+    const claimed = await this.#client.set(
+      this.#handleKey(record.sessionHandle),
+      record.userId,
+      "PXAT",
+      claimExpiry(record.expiresAt),
+      "NX",
+    );
+    if (claimed === null) throw this.#duplicate(record);
+  }
+
+  #duplicate(record: SessionRecord): StoreError {
+    return new StoreError(this.name, `a session with handle ${JSON.stringify(record.sessionHandle)} exists`);
   }
 
   async getSession(sessionHandle: string): Promise<SessionRecord | undefined> {
@@ -217,6 +240,16 @@ export class RedisStore implements SessionStore {
         [this.#sessionKeyPrefix(query.userId), String(now), query.tenantId === undefined ? "0" : "1", query.tenantId ?? ""],
       );
       return stringArray(handles);
+    });
+  }
+
+  /** Reads every live session of the user, then sorts and pages in memory: users have few sessions. */
+  async listSessionsForUser(query: UserSessionsQuery, now: number, page: SessionPageQuery): Promise<SessionRecord[]> {
+    const handles = await this.listSessionHandlesForUser(query, now);
+    return this.#run(async (client) => {
+      const hashes = await Promise.all(handles.map((handle) => client.hgetall(this.#sessionKey(query.userId, handle))));
+      const records = hashes.filter((hash) => hash.sessionHandle !== undefined).map(fromHash);
+      return sessionPage(records, now, page);
     });
   }
 
@@ -393,5 +426,39 @@ function fromHash(hash: Record<string, string>): SessionRecord {
     refreshTokenRotationKey: field("refreshTokenRotationKey"),
     expiresAt: Number(field("expiresAt")),
     createdAt: Number(field("createdAt")),
+    // Absent on sessions written before device details existed.
+    userAgent: hash.userAgent ?? null,
+    ip: hash.ip ?? null,
   };
+}
+
+/** The session hash's field/value pairs; null values are left out (absent means null). */
+function hashFields(record: SessionRecord): string[] {
+  const fields: string[] = [
+    "sessionHandle",
+    record.sessionHandle,
+    "userId",
+    record.userId,
+    "recipeUserId",
+    record.recipeUserId,
+    "tenantId",
+    record.tenantId,
+    "sessionDataInDatabase",
+    JSON.stringify(record.sessionDataInDatabase),
+    "accessTokenPayload",
+    JSON.stringify(record.accessTokenPayload),
+    "refreshTokenHash2",
+    record.refreshTokenHash2,
+    "refreshTokenRotationKey",
+    record.refreshTokenRotationKey,
+    "expiresAt",
+    String(record.expiresAt),
+    "createdAt",
+    String(record.createdAt),
+  ];
+  if (record.parentRefreshTokenHash2 !== null) fields.push("parentRefreshTokenHash2", record.parentRefreshTokenHash2);
+  if (record.refreshTokenRotatedAt !== null) fields.push("refreshTokenRotatedAt", String(record.refreshTokenRotatedAt));
+  if (record.userAgent !== null) fields.push("userAgent", record.userAgent);
+  if (record.ip !== null) fields.push("ip", record.ip);
+  return fields;
 }

@@ -28,6 +28,40 @@ redis.call('PEXPIREAT', KEYS[2], last[2])
 return 1
 `);
 
+/**
+ * KEYS: session, user index. ARGV: handle, now, expiresAt, session key prefix, cap, then the hash's
+ * field/value pairs. CREATE, then deletes the user's oldest live sessions (by createdAt, then handle)
+ * past the cap, never the new one. Returns the deleted handles, or false when the session exists.
+ */
+export const CREATE_WITHIN_CAP = lua(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return false end
+redis.call('HSET', KEYS[1], unpack(ARGV, 6))
+redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+local others = {}
+for _, handle in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[2], '+inf')) do
+  if handle ~= ARGV[1] then
+    local created = redis.call('HGET', ARGV[4] .. handle, 'createdAt')
+    if created then others[#others + 1] = { tonumber(created), handle } end
+  end
+end
+table.sort(others, function(a, b)
+  if a[1] ~= b[1] then return a[1] < b[1] end
+  return a[2] < b[2]
+end)
+local revoked = {}
+for i = 1, #others - (tonumber(ARGV[5]) - 1) do
+  local handle = others[i][2]
+  redis.call('DEL', ARGV[4] .. handle)
+  redis.call('ZREM', KEYS[2], handle)
+  revoked[#revoked + 1] = handle
+end
+local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', KEYS[2], last[2])
+return revoked
+`);
+
 /** KEYS: session, user index. ARGV: expected hash, new hash, rotatedAt, newExpiresAt, handle. Compare-and-set. */
 export const ROTATE = lua(`
 local current = redis.call('HGET', KEYS[1], 'refreshTokenHash2')

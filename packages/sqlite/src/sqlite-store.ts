@@ -1,4 +1,12 @@
-import type { JSONObject, RotateRefreshTokenInput, SessionRecord, SessionStore, SigningKeyRecord, UserSessionsQuery } from "@latch/core";
+import type {
+  JSONObject,
+  RotateRefreshTokenInput,
+  SessionPageQuery,
+  SessionRecord,
+  SessionStore,
+  SigningKeyRecord,
+  UserSessionsQuery,
+} from "@latch/core";
 import { cleanupBatchSize, deleteInBatches, isLatchError, StoreError, StoreUnavailableError } from "@latch/core";
 import {
   SESSION_COLUMNS,
@@ -72,6 +80,8 @@ function migrations(p: string): string[][] {
         created_at INTEGER NOT NULL
       ) STRICT`,
     ],
+    // 2: device details (user agent, IP address at login); rows from version 1 have neither.
+    [`ALTER TABLE ${p}sessions ADD COLUMN user_agent TEXT`, `ALTER TABLE ${p}sessions ADD COLUMN ip TEXT`],
   ];
 }
 
@@ -108,6 +118,20 @@ function prepareStatements(db: Database.Database, p: string) {
     // SQLite builds without SQLITE_ENABLE_UPDATE_DELETE_LIMIT).
     deleteExpired: db.prepare<[number, number]>(
       `DELETE FROM ${p}sessions WHERE rowid IN (SELECT rowid FROM ${p}sessions WHERE expires_at <= ? LIMIT ?)`,
+    ),
+    listPage: db.prepare<[string, number, number, number, string, number], SessionRow>(
+      `SELECT * FROM ${p}sessions WHERE user_id = ? AND expires_at > ?
+        AND (created_at > ? OR (created_at = ? AND session_handle > ?)) ORDER BY created_at, session_handle LIMIT ?`,
+    ),
+    listPageTenant: db.prepare<[string, string, number, number, number, string, number], SessionRow>(
+      `SELECT * FROM ${p}sessions WHERE user_id = ? AND tenant_id = ? AND expires_at > ?
+        AND (created_at > ? OR (created_at = ? AND session_handle > ?)) ORDER BY created_at, session_handle LIMIT ?`,
+    ),
+    // Every live session of the user but the new one, newest first, past the first (cap - 1).
+    revokePastCap: db.prepare<[string, string, number, number], { session_handle: string }>(
+      `DELETE FROM ${p}sessions WHERE session_handle IN (
+        SELECT session_handle FROM ${p}sessions WHERE user_id = ? AND session_handle <> ? AND expires_at > ?
+        ORDER BY created_at DESC, session_handle DESC LIMIT -1 OFFSET ?) RETURNING session_handle`,
     ),
     keys: db.prepare<[], SigningKeyRow>(`SELECT * FROM ${p}signing_keys`),
     addKey: db.prepare<[SigningKeyRowValues]>(
@@ -155,15 +179,33 @@ export class SqliteStore implements SessionStore {
     this.#run(() => {
       const statements = this.#ready();
       this.#cleanUpIfDue();
-      try {
-        statements.insert.run(sessionRow(record));
-      } catch (error) {
-        if (sqliteCode(error) === "SQLITE_CONSTRAINT_PRIMARYKEY") {
-          throw new StoreError(this.name, `a session with handle ${JSON.stringify(record.sessionHandle)} exists`, { cause: error });
-        }
-        throw error;
-      }
+      this.#insert(statements, record);
     });
+  }
+
+  async createSessionWithinCap(record: SessionRecord, maxSessionsPerUser: number, now: number): Promise<string[]> {
+    return this.#run(() => {
+      const statements = this.#ready();
+      const db = this.#db as Database.Database;
+      // IMMEDIATE takes the write lock before the insert: logins from other processes on this file wait their turn.
+      return db
+        .transaction(() => {
+          this.#insert(statements, record);
+          return handles(statements.revokePastCap.all(record.userId, record.sessionHandle, now, maxSessionsPerUser - 1));
+        })
+        .immediate();
+    });
+  }
+
+  #insert(statements: Statements, record: SessionRecord): void {
+    try {
+      statements.insert.run(sessionRow(record));
+    } catch (error) {
+      if (sqliteCode(error) === "SQLITE_CONSTRAINT_PRIMARYKEY") {
+        throw new StoreError(this.name, `a session with handle ${JSON.stringify(record.sessionHandle)} exists`, { cause: error });
+      }
+      throw error;
+    }
   }
 
   async getSession(sessionHandle: string): Promise<SessionRecord | undefined> {
@@ -219,6 +261,18 @@ export class SqliteStore implements SessionStore {
           ? statements.listUser.all(query.userId, now)
           : statements.listUserTenant.all(query.userId, query.tenantId, now),
       );
+    });
+  }
+
+  async listSessionsForUser(query: UserSessionsQuery, now: number, page: SessionPageQuery): Promise<SessionRecord[]> {
+    const { createdAt, sessionHandle } = page.after;
+    return this.#run(() => {
+      const statements = this.#ready();
+      const rows =
+        query.tenantId === undefined
+          ? statements.listPage.all(query.userId, now, createdAt, createdAt, sessionHandle, page.limit)
+          : statements.listPageTenant.all(query.userId, query.tenantId, now, createdAt, createdAt, sessionHandle, page.limit);
+      return rows.map(sessionFromRow);
     });
   }
 

@@ -38,7 +38,7 @@ describe("schema", () => {
     const db = rawDatabase();
     const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
     expect(tables.map((t) => t.name)).toEqual(["latch_schema_version", "latch_sessions", "latch_signing_keys"]);
-    expect(db.prepare("SELECT version FROM latch_schema_version").all()).toEqual([{ version: 1 }]);
+    expect(db.prepare("SELECT version FROM latch_schema_version").all()).toEqual([{ version: 1 }, { version: 2 }]);
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
 
     const plan = (sql: string) =>
@@ -86,7 +86,24 @@ describe("schema", () => {
     await first.close();
     const second = store();
     expect(await second.getSession(record.sessionHandle)).toEqual(record);
-    expect(rawDatabase().prepare("SELECT version FROM latch_schema_version").all()).toEqual([{ version: 1 }]);
+    expect(rawDatabase().prepare("SELECT version FROM latch_schema_version").all()).toEqual([{ version: 1 }, { version: 2 }]);
+  });
+
+  it("upgrades a version 1 database: old sessions read with null device details, new ones keep theirs", async () => {
+    const old = sessionRecord({ userAgent: null, ip: null });
+    const first = store();
+    await first.createSession(old);
+    await first.close();
+    // Back to version 1 as it shipped: the sessions table without the device columns.
+    const db = rawDatabase();
+    db.exec("ALTER TABLE latch_sessions DROP COLUMN user_agent; ALTER TABLE latch_sessions DROP COLUMN ip");
+    db.exec("DELETE FROM latch_schema_version WHERE version = 2");
+    const upgraded = store();
+    expect(await upgraded.getSession(old.sessionHandle)).toEqual(old);
+    const fresh = sessionRecord({ userId: old.userId, userAgent: "Firefox/128.0", ip: "2001:db8::1" });
+    await upgraded.createSession(fresh);
+    expect(await upgraded.getSession(fresh.sessionHandle)).toEqual(fresh);
+    expect(db.prepare("SELECT version FROM latch_schema_version ORDER BY version").all()).toEqual([{ version: 1 }, { version: 2 }]);
   });
 
   it("refuses a database whose schema is newer than this package", async () => {

@@ -1,4 +1,5 @@
 import type { JSONObject, Latch, SessionContainer } from "@latch/core";
+import { revokeOtherSessionsOfCaller, sessionsOfCaller } from "@latch/example-config";
 import { LatchBindings } from "@latch/loopback";
 import { authenticate } from "@loopback/authentication";
 import { inject } from "@loopback/core";
@@ -45,7 +46,12 @@ export class MeController {
 
   @get("/me/sessions")
   async sessions(@inject(LatchBindings.SESSION) session: SessionContainer) {
-    return { sessionHandles: await this.latch.getAllSessionHandlesForUser(session.getUserId(), session.getTenantId()) };
+    return sessionsOfCaller(this.latch, session);
+  }
+
+  @post("/me/revoke-others")
+  async revokeOthers(@inject(LatchBindings.SESSION) session: SessionContainer) {
+    return revokeOtherSessionsOfCaller(this.latch, session);
   }
 
   @post("/me/revoke-all")

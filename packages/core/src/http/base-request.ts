@@ -22,6 +22,14 @@ export abstract class BaseRequest {
   /** The body parsed as a URL-encoded form; an empty object when there is none. */
   abstract getFormBody(): Promise<Record<string, string>>;
 
+  /**
+   * The address of the connection's peer (the client, or the last proxy before the app), as the
+   * runtime reports it; undefined where it is not known. Adapters override this.
+   */
+  getClientIp(): string | undefined {
+    return undefined;
+  }
+
   /** The path without the query string. */
   getPath(): string {
     if (this.#path === undefined) {

@@ -32,6 +32,10 @@ export class NodeRequest extends BaseRequest {
     return Array.isArray(value) ? value.join(name.toLowerCase() === "cookie" ? "; " : ", ") : value;
   }
 
+  override getClientIp(): string | undefined {
+    return this.original.socket?.remoteAddress;
+  }
+
   /** The body a framework already parsed, if any; adapters whose framework keeps it elsewhere override this. */
   protected parsedBody(): unknown {
     return this.original.body;

@@ -1,6 +1,15 @@
 import type { ClaimValidator } from "../claims/claim";
 import type { NormalisedConfig, TokenTransferMethod } from "../config";
-import { InvalidInputError, isLatchError, StoreError, TokenTheftError, TryRefreshTokenError, UnauthorisedError } from "../errors";
+import {
+  InvalidInputError,
+  isLatchError,
+  StoreError,
+  type StoreUnavailableError,
+  TokenTheftError,
+  TryRefreshTokenError,
+  UnauthorisedError,
+} from "../errors";
+import { EventDispatcher, type RevocationReason } from "../events";
 import type { BaseRequest } from "../http/base-request";
 import type { BaseResponse } from "../http/base-response";
 import type { DebugLog } from "../log";
@@ -26,6 +35,7 @@ import { RotationKeys } from "../tokens/rotation-keys";
 import { SigningKeys } from "../tokens/signing-keys";
 import { VerifiedTokenCache } from "../tokens/verified-token-cache";
 import { randomUuid, timingSafeEqual } from "../util/crypto";
+import { storedIp, storedUserAgent } from "./client-ip";
 import { checkAccessTokenPayload, checkSessionData, checkTenantId, checkUserId, mergePayload, userPartOf } from "./input";
 import { SessionContainer, type SessionState } from "./session";
 import {
@@ -97,6 +107,7 @@ export class SessionManager {
   readonly keys: SigningKeys;
   readonly cookies: TokenCookies;
   readonly rotationKeys: RotationKeys;
+  readonly events: EventDispatcher;
   readonly #verifiedTokens = new VerifiedTokenCache();
   /** A token verified before comes from the cache, already parsed; anything else is parsed. */
   readonly #parseAccessToken = (raw: string): ParsedAccessToken | undefined =>
@@ -109,6 +120,7 @@ export class SessionManager {
     this.keys = new SigningKeys(config);
     this.cookies = new TokenCookies(config);
     this.rotationKeys = new RotationKeys(config.refreshTokenSecrets);
+    this.events = new EventDispatcher(config.onEvent, log);
   }
 
   // ---- creation ---------------------------------------------------------------------------
@@ -138,11 +150,20 @@ export class SessionManager {
       refreshTokenRotationKey: rotationKey.rowKey,
       expiresAt: now + this.config.refreshTokenValidityMs,
       createdAt: now,
+      userAgent: storedUserAgent(req?.getHeader("user-agent")),
+      ip: storedIp(req && this.config.getClientIp(req), this.config.ipAddress),
     };
     // Sign first: if signing fails (no key yet and the store is down) nothing has been written.
     const signed = await this.#sign(record, { hash1, parentHash1: null, antiCsrfToken }, now);
-    await this.#store("create the session", () => this.config.store.createSession(record));
+    const cap = this.config.maxSessionsPerUser;
+    const pushedOut =
+      cap === undefined
+        ? await this.#store("create the session", () => this.config.store.createSession(record)).then(() => [])
+        : await this.#store("create the session", () => this.config.store.createSessionWithinCap(record, cap, now));
     this.log(`created session ${sessionHandle} (${input.transferMethod})`);
+    this.events.emit({ type: "sessionCreated", sessionHandle, userId, tenantId });
+    // The cap counts sessions of every tenant, so the tenant of those pushed out is not known here.
+    this.emitRevoked(pushedOut, { userId, tenantId: undefined }, "session-cap");
 
     const state = this.#state(signed, record, input.transferMethod, { token: refreshToken, expiry: record.expiresAt }, req, res);
     if (req && res) {
@@ -359,7 +380,7 @@ export class SessionManager {
 
     const holdsLiveToken = (handle: string) => authentic.some((e) => e.kind !== "stale" && e.record.sessionHandle === handle);
     const thefts = authentic.filter((e) => e.kind === "stale" && !holdsLiveToken(e.record.sessionHandle));
-    if (thefts.length > 0) await this.#revokeForTheft(thefts.map((e) => e.record));
+    if (thefts.length > 0) await this.#revokeStolen(thefts.map((e) => e.record));
 
     const sessions = new Set(authentic.map((e) => e.record.sessionHandle));
     if (sessions.size > 1) {
@@ -400,7 +421,7 @@ export class SessionManager {
       now,
     );
     if (after.kind === "parentInGrace") return this.#rotated(after, after.record);
-    if (after.kind === "stale") return this.#revokeForTheft([after.record]);
+    if (after.kind === "stale") return this.#revokeStolen([after.record]);
     throw new UnauthorisedError(after.kind === "unauthorised" ? after.reason : "refresh token invalid or expired", { clearTokens: true });
   }
 
@@ -435,10 +456,14 @@ export class SessionManager {
   }
 
   /** Revokes the sessions whose refresh-token family two parties hold; throws token theft detected. */
-  async #revokeForTheft(records: readonly SessionRecord[]): Promise<never> {
-    const handles = [...new Set(records.map((record) => record.sessionHandle))];
-    await this.#store("revoke the session", () => this.config.store.revokeSessions(handles));
-    for (const handle of handles) this.log(`refresh token reuse on session ${handle}: revoked`);
+  async #revokeStolen(records: readonly SessionRecord[]): Promise<never> {
+    const owners = new Map(records.map((record) => [record.sessionHandle, record]));
+    const revoked = await this.#store("revoke the session", () => this.config.store.revokeSessions([...owners.keys()]));
+    for (const { sessionHandle, userId, tenantId } of owners.values()) {
+      this.log(`refresh token reuse on session ${sessionHandle}: revoked`);
+      this.events.emit({ type: "tokenTheftDetected", sessionHandle, userId, tenantId });
+      if (revoked.includes(sessionHandle)) this.emitRevoked([sessionHandle], { userId, tenantId }, "token-theft");
+    }
     const first = records[0] as SessionRecord;
     throw new TokenTheftError(first.sessionHandle, first.userId);
   }
@@ -457,6 +482,7 @@ export class SessionManager {
     // backend SDKs take a token that carries it as "not yet promoted" and ask a SuperTokens core.
     const signed = await this.#sign(record, { hash1, parentHash1: null, antiCsrfToken }, now);
     this.log(`refreshed session ${record.sessionHandle}`);
+    this.events.emit({ type: "sessionRefreshed", sessionHandle: record.sessionHandle, userId: record.userId, tenantId: record.tenantId });
     const state = this.#state(signed, record, transferMethod, { token: refreshToken, expiry: record.expiresAt }, req, res);
     if (req && res) {
       const other = transferMethod === "cookie" ? "header" : "cookie";
@@ -466,6 +492,7 @@ export class SessionManager {
     return new SessionContainer(this, state);
   }
 
+  /** A refresh token used twice: the session is revoked and the caller gets TokenTheftError. */
   #clearOlderDomainCookies(req: BaseRequest, res: BaseResponse): void {
     const older = this.config.olderCookieDomain;
     if (!older) return;
@@ -544,10 +571,21 @@ export class SessionManager {
     }
   }
 
-  async revokeSessionAndClearClient(sessionHandle: string, res: BaseResponse | undefined): Promise<void> {
-    await this.#store("revoke the session", () => this.config.store.revokeSessions([sessionHandle]));
-    this.log(`revoked session ${sessionHandle}`);
+  async revokeSessionAndClearClient(
+    session: { sessionHandle: string; userId: string; tenantId: string },
+    res: BaseResponse | undefined,
+  ): Promise<void> {
+    const revoked = await this.#store("revoke the session", () => this.config.store.revokeSessions([session.sessionHandle]));
+    this.log(`revoked session ${session.sessionHandle}`);
+    this.emitRevoked(revoked, session, "signout");
     if (res) clearSessionOnClient(res, this.cookies);
+  }
+
+  /** One sessionRevoked event per handle that was revoked. */
+  emitRevoked(sessionHandles: readonly string[], owner: { userId: string; tenantId: string | undefined }, reason: RevocationReason): void {
+    for (const sessionHandle of sessionHandles) {
+      this.events.emit({ type: "sessionRevoked", sessionHandle, userId: owner.userId, tenantId: owner.tenantId, reason });
+    }
   }
 
   // ---- helpers ----------------------------------------------------------------------------
@@ -557,8 +595,14 @@ export class SessionManager {
     try {
       return await call();
     } catch (error) {
-      if (isLatchError(error)) throw error;
-      throw new StoreError(this.config.store.name, `failed to ${what}`, { cause: error });
+      // By code, not instanceof: a store may have been built against another copy of @latch/core.
+      const typed = isLatchError(error) ? error : undefined;
+      if (typed && typed.code !== "STORE_ERROR" && typed.code !== "STORE_UNAVAILABLE") throw error;
+      const storeError =
+        (typed as StoreError | StoreUnavailableError | undefined) ??
+        new StoreError(this.config.store.name, `failed to ${what}`, { cause: error });
+      this.events.emit({ type: "storeError", store: this.config.store.name, operation: what, error: storeError });
+      throw storeError;
     }
   }
 

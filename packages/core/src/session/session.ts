@@ -114,7 +114,11 @@ export class SessionContainer {
 
   /** Revokes the session in the store and, when tied to a response, clears the client's tokens. */
   async revokeSession(): Promise<void> {
-    await this.#manager.revokeSessionAndClearClient(this.getHandle(), this.#state.res);
+    const payload = this.#state.payload;
+    await this.#manager.revokeSessionAndClearClient(
+      { sessionHandle: payload.sessionHandle, userId: payload.sub, tenantId: payload.tId },
+      this.#state.res,
+    );
   }
 
   /** When the session (its refresh token) expires, ms since epoch. Reads the store. */

@@ -22,6 +22,8 @@ export const SESSION_COLUMNS = [
   "refresh_token_rotation_key",
   "expires_at",
   "created_at",
+  "user_agent",
+  "ip",
 ] as const;
 
 export type SessionColumn = (typeof SESSION_COLUMNS)[number];
@@ -40,6 +42,8 @@ export interface SessionRowValues {
   refresh_token_rotation_key: string;
   expires_at: number;
   created_at: number;
+  user_agent: string | null;
+  ip: string | null;
 }
 
 /** A session row as read back, in whatever representation the driver chose. */
@@ -89,6 +93,8 @@ export function sessionRow(record: SessionRecord): SessionRowValues {
     refresh_token_rotation_key: record.refreshTokenRotationKey,
     expires_at: record.expiresAt,
     created_at: record.createdAt,
+    user_agent: record.userAgent,
+    ip: record.ip,
   };
 }
 
@@ -136,6 +142,8 @@ export function sessionFromRow(row: SessionRow): SessionRecord {
     refreshTokenRotationKey: sqlText(row.refresh_token_rotation_key),
     expiresAt: sqlInteger(row.expires_at),
     createdAt: sqlInteger(row.created_at),
+    userAgent: row.user_agent === null ? null : sqlText(row.user_agent),
+    ip: row.ip === null ? null : sqlText(row.ip),
   };
 }
 

@@ -1,9 +1,11 @@
 import { StoreError } from "../errors";
 import { timingSafeEqual } from "../util/crypto";
 import { cleanupBatchSize, yieldToEventLoop } from "./expired-cleanup";
+import { sessionPage, sessionsPastCap } from "./session-order";
 import type {
   JSONObject,
   RotateRefreshTokenInput,
+  SessionPageQuery,
   SessionRecord,
   SessionStore,
   SigningKeyRecord,
@@ -32,6 +34,10 @@ export class MemoryStore implements SessionStore {
   }
 
   async createSession(record: SessionRecord): Promise<void> {
+    this.#insert(record);
+  }
+
+  #insert(record: SessionRecord): void {
     if (this.#sessions.has(record.sessionHandle)) {
       throw new StoreError(this.name, `session ${record.sessionHandle} exists`);
     }
@@ -42,6 +48,14 @@ export class MemoryStore implements SessionStore {
       this.#handlesByUser.set(record.userId, handles);
     }
     handles.add(record.sessionHandle);
+  }
+
+  async createSessionWithinCap(record: SessionRecord, maxSessionsPerUser: number, now: number): Promise<string[]> {
+    // The insert and the revocation are one synchronous step, so parallel logins cannot interleave.
+    this.#insert(record);
+    const pastCap = sessionsPastCap(this.#userRecords({ userId: record.userId }), record.sessionHandle, maxSessionsPerUser, now);
+    for (const old of pastCap) this.#delete(old);
+    return pastCap.map((old) => old.sessionHandle);
   }
 
   async getSession(sessionHandle: string): Promise<SessionRecord | undefined> {
@@ -93,6 +107,10 @@ export class MemoryStore implements SessionStore {
     return this.#userRecords(query)
       .filter((r) => r.expiresAt > now)
       .map((r) => r.sessionHandle);
+  }
+
+  async listSessionsForUser(query: UserSessionsQuery, now: number, page: SessionPageQuery): Promise<SessionRecord[]> {
+    return sessionPage(this.#userRecords(query), now, page).map((record) => structuredClone(record));
   }
 
   async deleteExpiredSessions(now: number): Promise<number> {

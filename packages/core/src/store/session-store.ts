@@ -37,6 +37,10 @@ export interface SessionRecord {
   refreshTokenRotationKey: string;
   expiresAt: number;
   createdAt: number;
+  /** The client's User-Agent at login (at most 512 characters), or null. */
+  userAgent: string | null;
+  /** The client's IP address at login as configured (`ipAddress`: whole, truncated to its network, or null). */
+  ip: string | null;
 }
 
 export interface RotateRefreshTokenInput {
@@ -52,6 +56,14 @@ export interface UserSessionsQuery {
   userId: string;
   /** Only sessions of this tenant; undefined means every tenant. */
   tenantId?: string | undefined;
+}
+
+/** Where a page of `listSessionsForUser` starts: after this (createdAt, sessionHandle) pair. */
+export interface SessionPageQuery {
+  /** At most this many records. */
+  limit: number;
+  /** Records strictly after this position in (createdAt, sessionHandle) order; `{ createdAt: -1, sessionHandle: "" }` for the first page. */
+  after: { createdAt: number; sessionHandle: string };
 }
 
 export type SigningAlgorithm = "RS256" | "ES256" | "EdDSA";
@@ -72,6 +84,13 @@ export interface SessionStore {
 
   /** Inserts a new session. Fails (rejects) if the handle exists. */
   createSession(record: SessionRecord): Promise<void>;
+  /**
+   * Inserts a new session and, in the same atomic step, deletes the user's oldest live sessions (any
+   * tenant, by createdAt then sessionHandle) so that at most `maxSessionsPerUser` live ones remain,
+   * the new one always among them. Parallel calls for one user never leave more than the cap alive.
+   * Returns the deleted handles.
+   */
+  createSessionWithinCap(record: SessionRecord, maxSessionsPerUser: number, now: number): Promise<string[]>;
   /** The session with this handle, or undefined. */
   getSession(sessionHandle: string): Promise<SessionRecord | undefined>;
   /**
@@ -90,6 +109,11 @@ export interface SessionStore {
   revokeSessionsForUser(query: UserSessionsQuery): Promise<string[]>;
   /** Handles of the user's sessions (in one tenant, or all), expired ones excluded (`expiresAt > now`). */
   listSessionHandlesForUser(query: UserSessionsQuery, now: number): Promise<string[]>;
+  /**
+   * The user's live sessions (in one tenant, or all; `expiresAt > now`) ordered by createdAt, then
+   * sessionHandle, starting after `page.after`, at most `page.limit` of them.
+   */
+  listSessionsForUser(query: UserSessionsQuery, now: number, page: SessionPageQuery): Promise<SessionRecord[]>;
   /** Deletes sessions with `expiresAt <= now`; returns how many. */
   deleteExpiredSessions(now: number): Promise<number>;
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import type { ConformanceContext } from "./context";
+import { deviceCases, sessionCapCases } from "./device-cases";
 import { decodeFrontTokenHeader, exposedHeaders, type HttpClient, type Reply } from "./http-client";
 import { outageCases } from "./outage-cases";
 import { securityCases, securityCsrfCases, securityCustomHeaderCases } from "./security-cases";
@@ -653,7 +654,7 @@ const strictCookies: ConformanceCase[] = [
 
 export function conformanceGroups(): ConformanceGroup[] {
   return [
-    { name: "cookie mode (defaults)", env: {}, cases: cookieMode },
+    { name: "cookie mode (defaults)", env: {}, cases: [...cookieMode, ...deviceCases] },
     { name: "header mode", env: {}, cases: headerMode },
     { name: "access token expiry", env: { LATCH_ACCESS_TOKEN_VALIDITY: "1" }, cases: expiry },
     {
@@ -669,6 +670,7 @@ export function conformanceGroups(): ConformanceGroup[] {
       cases: tokenCsrf,
     },
     { name: "cookie SameSite strict", env: { LATCH_COOKIE_SAME_SITE: "strict" }, cases: strictCookies },
+    { name: "session cap (LATCH_MAX_SESSIONS_PER_USER=2)", env: { LATCH_MAX_SESSIONS_PER_USER: "2" }, cases: sessionCapCases },
     { name: "security: hostile input", env: {}, cases: securityCases },
     { name: "security: CSRF with VIA_TOKEN", env: { LATCH_ANTI_CSRF: "VIA_TOKEN" }, cases: securityCsrfCases },
     {

@@ -1,5 +1,6 @@
 import { Latch, type SessionRecord, type SessionStore } from "@latch/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { defineDeviceAndCapCases } from "./device-cases";
 import { errorCode, rejectionOf } from "./faults";
 import { HOSTILE_IDENTIFIERS, hostileJson, largeJson, randomHash, sessionRecord, signingKey } from "./fixtures";
 import type { StoreConformanceOptions, StoreFactory, StoreUnderTest } from "./index";
@@ -515,6 +516,8 @@ export function defineStoreCases(name: string, factory: StoreFactory, options: S
         }
       });
     });
+
+    defineDeviceAndCapCases({ store, create, expectExactly });
 
     describe("signing keys", () => {
       it("starts empty, then returns what was added, exactly", async () => {

@@ -88,6 +88,8 @@ export function sessionRecord(overrides: Partial<SessionRecord> = {}): SessionRe
     refreshTokenRotationKey: randomBytes(32).toString("base64url"),
     expiresAt: now + 3_600_000,
     createdAt: now,
+    userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+    ip: "192.0.2.1",
     ...overrides,
   };
 }

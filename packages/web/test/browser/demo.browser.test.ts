@@ -46,14 +46,17 @@ describe.skipIf(!chromiumAvailable())("demo page", () => {
 
   const lastLog = (page: Page) => page.locator("#log li").first();
 
-  it("signs in, calls, refreshes by itself, lists and revokes sessions, signs out everywhere", async () => {
+  it("signs in, calls, refreshes by itself, lists devices, revokes one, signs out other devices, signs out everywhere", async () => {
     const userId = `demo-user-${Date.now()}`;
     const laptop = await openDemo();
     await laptop.locator("#signed-out").waitFor({ state: "visible" });
     await laptop.screenshot({ path: `${screenshots}demo-signed-out.png` });
     await signIn(laptop, userId);
     await expect.poll(() => laptop.locator("#sessions li").count()).toBe(1);
-    expect(await laptop.locator("#sessions .badge").textContent()).toBe("this browser");
+    expect(await laptop.locator("#sessions .badge").textContent()).toBe("this device");
+    // Chromium's User-Agent named, the address the example saw, and when it signed in.
+    expect(await laptop.locator("#sessions .device-name").textContent()).toBe("Chrome on Linux");
+    expect(await laptop.locator("#sessions .device-details").textContent()).toMatch(/^127\.0\.0\.1 · signed in .+ · last active .+/);
 
     await laptop.getByRole("button", { name: "Protected call (GET /me)" }).click();
     await expect.poll(() => lastLog(laptop).textContent()).toContain("GET /me → 200");
@@ -78,6 +81,15 @@ describe.skipIf(!chromiumAvailable())("demo page", () => {
       .click();
     await expect.poll(() => laptop.locator("#sessions li").count()).toBe(1);
 
+    // Two more devices, then "sign out all other devices": only this one is left.
+    for (const other of [await openDemo(), await openDemo()]) await signIn(other, userId);
+    await laptop.getByRole("button", { name: "Reload" }).click();
+    await expect.poll(() => laptop.locator("#sessions li").count()).toBe(3);
+    await laptop.getByRole("button", { name: "Sign out all other devices" }).click();
+    await expect.poll(() => laptop.locator("#log").textContent()).toContain('/me/revoke-others → 200 {"revoked":2}');
+    await expect.poll(() => laptop.locator("#sessions li").count()).toBe(1);
+    expect(await laptop.locator("#sessions .badge").textContent()).toBe("this device");
+
     // The phone finds out on its first call after its access token expired: its refresh is refused.
     await waitUntilPast(await accessTokenExpiry(phone));
     await phone.getByRole("button", { name: "Protected call (GET /me)" }).click();
@@ -89,5 +101,6 @@ describe.skipIf(!chromiumAvailable())("demo page", () => {
     await laptop.locator("#signed-out").waitFor({ state: "visible" });
     expect(await laptop.locator("#log").textContent()).toContain('/me/revoke-all → 200 {"revoked":1}');
     await laptop.screenshot({ path: `${screenshots}demo-after-sign-out-everywhere.png`, fullPage: true });
-  });
+    // Four browsers and two waits for a 2 s token: more than the file's 30 s on a busy machine.
+  }, 120_000);
 });

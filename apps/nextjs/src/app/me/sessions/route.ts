@@ -1,10 +1,7 @@
+import { sessionsOfCaller } from "@latch/example-config";
 import { withSession } from "@latch/nextjs";
 import { appLatch } from "@/lib/latch";
 
-export const GET = withSession(
-  async (_req, session) => {
-    const latch = await appLatch();
-    return Response.json({ sessionHandles: await latch.getAllSessionHandlesForUser(session.getUserId(), session.getTenantId()) });
-  },
-  { latch: appLatch },
-);
+export const GET = withSession(async (_req, session) => Response.json(await sessionsOfCaller(await appLatch(), session)), {
+  latch: appLatch,
+});
