@@ -40,9 +40,11 @@ export {
 export { type Cookie, parseCookieHeader, serializeCookie } from "./http/cookies";
 export { type ErrorResponse, errorToResponse } from "./http/error-response";
 export { DEFAULT_TENANT_ID, Latch, type SessionInformation } from "./latch";
+export { consoleLogger, describeError, type Logger, silentLogger } from "./log";
 export type { GetSessionOptions } from "./session/manager";
 export { SessionContainer, type SessionTokens } from "./session/session";
 export { MemoryStore } from "./store/memory-store";
 export type * from "./store/session-store";
+export { checkStoreUrl, type StoreUrlKind } from "./store/store-url";
 export type { AccessTokenClaims, AccessTokenPayload } from "./tokens/access-token";
 export { decodeFrontToken, encodeFrontToken, type FrontTokenInfo } from "./tokens/front-token";

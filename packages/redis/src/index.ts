@@ -1,3 +1,4 @@
+import { checkStoreUrl } from "@latch/core";
 import { RedisStore, type RedisStoreOptions } from "./redis-store";
 
 export { RedisStore, type RedisStoreOptions } from "./redis-store";
@@ -9,6 +10,5 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
 
 /** Opens a store on its own client from a `redis://` or `rediss://` URL (used by `LATCH_STORE`-style configuration). */
 export function storeFromUrl(url: string): RedisStore {
-  if (!/^rediss?:\/\//.test(url)) throw new TypeError("not a redis:// URL");
-  return new RedisStore({ url });
+  return new RedisStore({ url: checkStoreUrl(url, { store: "redis", schemes: ["redis", "rediss"], example: "redis://localhost:6379" }) });
 }

@@ -3,7 +3,7 @@ import type { NormalisedConfig, TokenTransferMethod } from "../config";
 import { InvalidInputError, isLatchError, StoreError, TokenTheftError, TryRefreshTokenError, UnauthorisedError } from "../errors";
 import type { BaseRequest } from "../http/base-request";
 import type { BaseResponse } from "../http/base-response";
-import type { DebugLog } from "../log";
+import type { Logger } from "../log";
 import type { JSONObject, SessionRecord } from "../store/session-store";
 import {
   type AccessTokenPayload,
@@ -83,10 +83,10 @@ export class SessionManager {
   readonly #parseAccessToken = (raw: string): ParsedAccessToken | undefined =>
     this.#verifiedTokens.get(raw, Math.floor(Date.now() / 1000)) ?? parseAccessToken(raw);
 
-  constructor(
-    readonly config: NormalisedConfig,
-    readonly log: DebugLog,
-  ) {
+  readonly log: Logger;
+
+  constructor(readonly config: NormalisedConfig) {
+    this.log = config.logger;
     this.keys = new SigningKeys(config);
     this.cookies = new TokenCookies(config);
   }
@@ -122,7 +122,7 @@ export class SessionManager {
     // Sign first: if signing fails (no key yet and the store is down) nothing has been written.
     const signed = await this.#sign(record, { hash1, parentHash1: null, antiCsrfToken }, now);
     await this.#store("create the session", () => this.config.store.createSession(record));
-    this.log(`created session ${sessionHandle} (${input.transferMethod})`);
+    this.log.debug(`created session ${sessionHandle} (${input.transferMethod})`);
 
     const state = this.#state(signed, record, input.transferMethod, { token: refreshToken, expiry: record.expiresAt }, req, res);
     if (req && res) {
@@ -161,7 +161,7 @@ export class SessionManager {
     // Checked whenever no Bearer token decides: the first of the duplicates may be the one that
     // does not parse (an old domain's leftover), and that is still "refresh", not "no session".
     if (found?.transferMethod !== "header" && req.getCookies(ACCESS_TOKEN_COOKIE).length > 1) {
-      this.log("several sAccessToken cookies (an old cookieDomain?): asking for a refresh; set olderCookieDomain to clear them");
+      this.log.debug("several sAccessToken cookies (an old cookieDomain?): asking for a refresh; set olderCookieDomain to clear them");
       throw new TryRefreshTokenError("several access-token cookies");
     }
     if (!found) {
@@ -293,9 +293,7 @@ export class SessionManager {
         return session;
       }
       if (result.kind === "theft" && !ambiguous) {
-        await this.#store("revoke the session", () => this.config.store.revokeSessions([result.record.sessionHandle]));
-        this.log(`refresh token reuse on session ${result.record.sessionHandle}: revoked`);
-        throw new TokenTheftError(result.record.sessionHandle, result.record.userId);
+        throw await this.#revokeStolenSession(result.record);
       }
       if (!ambiguous && result.kind === "unauthorised") throw new UnauthorisedError(result.reason, { clearTokens: true });
     }
@@ -311,8 +309,7 @@ export class SessionManager {
     }
     const result = await this.#rotate(token, Date.now());
     if (result.kind === "theft") {
-      await this.#store("revoke the session", () => this.config.store.revokeSessions([result.record.sessionHandle]));
-      throw new TokenTheftError(result.record.sessionHandle, result.record.userId);
+      throw await this.#revokeStolenSession(result.record);
     }
     if (result.kind === "unauthorised") throw new UnauthorisedError(result.reason, { clearTokens: true });
     return this.#afterRotation(result, antiCsrfToken === undefined ? "header" : "cookie");
@@ -379,7 +376,7 @@ export class SessionManager {
     const { hash1 } = await refreshTokenHashes(refreshToken);
     const antiCsrfToken = this.#usesAntiCsrfToken(transferMethod) ? await antiCsrfTokenFor(refreshToken) : null;
     const signed = await this.#sign(record, { hash1, parentHash1: result.parentHash1, antiCsrfToken }, now);
-    this.log(`refreshed session ${record.sessionHandle}`);
+    this.log.debug(`refreshed session ${record.sessionHandle}`);
     const state = this.#state(signed, record, transferMethod, { token: refreshToken, expiry: record.expiresAt }, req, res);
     if (req && res) {
       const other = transferMethod === "cookie" ? "header" : "cookie";
@@ -393,7 +390,7 @@ export class SessionManager {
     const older = this.config.olderCookieDomain;
     if (!older) return;
     if (req.getCookies(ACCESS_TOKEN_COOKIE).length > 1 || req.getCookies(REFRESH_TOKEN_COOKIE).length > 1) {
-      this.log(`clearing session cookies of the older cookie domain ${older}`);
+      this.log.debug(`clearing session cookies of the older cookie domain ${older}`);
       clearTokens(res, this.cookies, "cookie", older);
     }
   }
@@ -469,11 +466,18 @@ export class SessionManager {
 
   async revokeSessionAndClearClient(sessionHandle: string, res: BaseResponse | undefined): Promise<void> {
     await this.#store("revoke the session", () => this.config.store.revokeSessions([sessionHandle]));
-    this.log(`revoked session ${sessionHandle}`);
+    this.log.debug(`revoked session ${sessionHandle}`);
     if (res) clearSessionOnClient(res, this.cookies);
   }
 
   // ---- helpers ----------------------------------------------------------------------------
+
+  /** A refresh token of an older rotation came back: the family is revoked and the operator told. */
+  async #revokeStolenSession(record: SessionRecord): Promise<TokenTheftError> {
+    await this.#store("revoke the session", () => this.config.store.revokeSessions([record.sessionHandle]));
+    this.log.warn(`refresh token reuse (possible token theft) on session ${record.sessionHandle}: the session was revoked`);
+    return new TokenTheftError(record.sessionHandle, record.userId);
+  }
 
   /** Runs a store call, turning untyped failures into StoreError (typed ones pass through). */
   async #store<T>(what: string, call: () => Promise<T>): Promise<T> {

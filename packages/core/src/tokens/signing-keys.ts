@@ -1,5 +1,6 @@
 import { exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import type { NormalisedConfig } from "../config";
+import type { Logger } from "../log";
 import type { SessionStore, SigningAlgorithm, SigningKeyRecord } from "../store/session-store";
 import { randomUuid } from "../util/crypto";
 
@@ -26,6 +27,7 @@ const RETIREMENT_MARGIN_MS = 5 * 60_000;
  */
 export class SigningKeys {
   readonly #store: SessionStore;
+  readonly #log: Logger;
   readonly #algorithm: SigningAlgorithm;
   readonly #rotationIntervalMs: number;
   readonly #retentionMs: number;
@@ -36,6 +38,7 @@ export class SigningKeys {
 
   constructor(config: NormalisedConfig) {
     this.#store = config.store;
+    this.#log = config.logger;
     this.#algorithm = config.jwtAlgorithm;
     this.#rotationIntervalMs = config.signingKeyRotationIntervalMs;
     this.#retentionMs = config.accessTokenValiditySeconds * 1000 + RETIREMENT_MARGIN_MS;
@@ -110,6 +113,8 @@ export class SigningKeys {
   async #rotate(now: number): Promise<void> {
     const record = await generateRecord(this.#algorithm, now);
     await this.#store.addSigningKey(record);
+    // The kid is public (JWKS, token headers), but logs name no key material of any kind.
+    this.#log.info(`created a new ${record.algorithm} signing key`);
     await this.#reload();
     await this.#pruneRetired(now);
   }
@@ -124,6 +129,7 @@ export class SigningKeys {
     }
     if (retired.length > 0) {
       await this.#store.removeSigningKeys(retired);
+      this.#log.info(`removed ${retired.length} retired signing key(s)`);
       for (const kid of retired) this.#keys.delete(kid);
     }
   }
