@@ -22,50 +22,40 @@ interface Driver {
   close(): void;
 }
 
-type NodeSqlite = {
-  DatabaseSync: new (
-    path: string,
-  ) => {
-    exec(sql: string): void;
-    prepare(sql: string): { run(...p: unknown[]): unknown; get(...p: unknown[]): unknown };
-    close(): void;
-  };
-};
+/** What both drivers' database objects have in common, as far as this probe uses them. */
+interface SqliteDatabase {
+  exec(sql: string): unknown;
+  prepare(sql: string): { run(...params: unknown[]): unknown; get(...params: unknown[]): unknown };
+  close(): unknown;
+}
 
-function prepared<S extends { run(...p: unknown[]): unknown; get(...p: unknown[]): unknown }>(prepare: (sql: string) => S) {
-  const cache = new Map<string, S>();
-  return (sql: string) => {
-    let statement = cache.get(sql);
-    if (!statement) {
-      statement = prepare(sql);
-      cache.set(sql, statement);
+/** One Driver over either database, its statements prepared once, as the store does. */
+function driver(db: SqliteDatabase): Driver {
+  const statements = new Map<string, ReturnType<SqliteDatabase["prepare"]>>();
+  const statement = (sql: string) => {
+    let prepared = statements.get(sql);
+    if (!prepared) {
+      prepared = db.prepare(sql);
+      statements.set(sql, prepared);
     }
-    return statement;
+    return prepared;
+  };
+  return {
+    exec: (sql) => void db.exec(sql),
+    run: (sql, ...params) => void statement(sql).run(...params),
+    get: (sql, ...params) => statement(sql).get(...params),
+    close: () => void db.close(),
   };
 }
 
 function betterSqlite3(path: string): Driver {
   const binding = process.env.BETTER_SQLITE3_BINDING;
-  const db = new BetterSqlite3(path, binding ? { nativeBinding: resolve(binding) } : {});
-  const statement = prepared((sql) => db.prepare(sql));
-  return {
-    exec: (sql) => db.exec(sql),
-    run: (sql, ...params) => void statement(sql).run(...params),
-    get: (sql, ...params) => statement(sql).get(...params),
-    close: () => db.close(),
-  };
+  return driver(new BetterSqlite3(path, binding ? { nativeBinding: resolve(binding) } : {}));
 }
 
 function nodeSqlite(path: string): Driver {
-  const { DatabaseSync } = createRequire(import.meta.url)("node:sqlite") as NodeSqlite;
-  const db = new DatabaseSync(path);
-  const statement = prepared((sql) => db.prepare(sql));
-  return {
-    exec: (sql) => db.exec(sql),
-    run: (sql, ...params) => void statement(sql).run(...params),
-    get: (sql, ...params) => statement(sql).get(...params),
-    close: () => db.close(),
-  };
+  const { DatabaseSync } = createRequire(import.meta.url)("node:sqlite") as { DatabaseSync: new (path: string) => SqliteDatabase };
+  return driver(new DatabaseSync(path));
 }
 
 const SCHEMA = `CREATE TABLE sessions (
