@@ -8,7 +8,9 @@
 // installed once into .cache/node-<major>. better-sqlite3 is built once per ABI against those
 // headers into .cache/better-sqlite3-<version>/abi-<n>.node; for the run, that file takes the place
 // of the workspace's addon, and the addon of the Node.js running this script is put back after,
-// and at the start of every run (so a run that was killed heals on the next one).
+// and at the start of every run (so a run that was killed heals on the next one). While it runs,
+// the checkout's better-sqlite3 is the other Node.js's: one run at a time, and no Node 20 tests
+// beside it in the same checkout.
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
