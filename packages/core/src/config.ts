@@ -2,6 +2,7 @@ import type { ClaimValidator } from "./claims/claim";
 import { ConfigError } from "./errors";
 import type { LatchEventHandler } from "./events";
 import type { BaseRequest } from "./http/base-request";
+import { consoleLogger, createLog, type Logger, silentLogger } from "./log";
 import type { IpAddressStorage } from "./session/client-ip";
 import type { SessionStore, SigningAlgorithm } from "./store/session-store";
 
@@ -61,7 +62,7 @@ export interface LatchConfig {
   maxAccessTokenPayloadBytes?: number;
   /** Largest session data, as JSON bytes. Default 65536. */
   maxSessionDataBytes?: number;
-  /** Log lifecycle events (never tokens or keys). Default: on when DEBUG contains "latch". */
+  /** Log lifecycle events at debug level (never tokens or keys). Default: on when DEBUG contains "latch". */
   debug?: boolean;
   /**
    * A server-side secret (at least 32 characters) mixed into every new session's refresh-token
@@ -92,6 +93,11 @@ export interface LatchConfig {
    * request: what it throws or rejects with is caught and logged with the debug log.
    */
   onEvent?: LatchEventHandler;
+  /**
+   * Where Latch reports store outages and recoveries, detected token theft, key rotation and (with
+   * `debug`) lifecycle events. Default: `console`; `false` silences Latch.
+   */
+  logger?: Logger | false;
 }
 
 export interface NormalisedConfig {
@@ -128,6 +134,8 @@ export interface NormalisedConfig {
   ipAddress: IpAddressStorage;
   getClientIp: (req: BaseRequest) => string | undefined;
   onEvent: LatchEventHandler | undefined;
+  /** The configured logger, with debug messages dropped unless `debug` is on. */
+  logger: Logger;
 }
 
 const ALGORITHMS: readonly SigningAlgorithm[] = ["RS256", "ES256", "EdDSA"];
@@ -167,6 +175,11 @@ export function normaliseConfig(input: LatchConfig): NormalisedConfig {
     throw new ConfigError("refreshTokenValidity (minutes) must be longer than accessTokenValidity (seconds)");
   }
 
+  const debug = input.debug ?? debugFromEnvironment();
+  if (input.logger !== undefined && input.logger !== false && !isLogger(input.logger)) {
+    throw new ConfigError("logger must have debug, info, warn and error methods (or be false to silence Latch)");
+  }
+
   return {
     store: input.store,
     apiDomain: apiUrl.origin,
@@ -195,7 +208,8 @@ export function normaliseConfig(input: LatchConfig): NormalisedConfig {
     globalClaimValidators: input.globalClaimValidators ?? [],
     maxAccessTokenPayloadBytes: positive(input.maxAccessTokenPayloadBytes ?? 2048, "maxAccessTokenPayloadBytes"),
     maxSessionDataBytes: positive(input.maxSessionDataBytes ?? 65536, "maxSessionDataBytes"),
-    debug: input.debug ?? debugFromEnvironment(),
+    debug,
+    logger: createLog(input.logger === false ? silentLogger : (input.logger ?? consoleLogger), debug),
     refreshTokenSecrets: refreshTokenSecrets(input.refreshTokenSecret),
     maxSessionsPerUser:
       input.maxSessionsPerUser === undefined ? undefined : positiveInteger(input.maxSessionsPerUser, "maxSessionsPerUser"),
@@ -297,6 +311,15 @@ function registrableDomain(host: string): string {
   const second = labels.at(-2) ?? "";
   const keep = tld.length === 2 && SHARED_SECOND_LEVEL.has(second) ? 3 : 2;
   return labels.slice(-keep).join(".");
+}
+
+function isLogger(value: unknown): value is Logger {
+  const candidate = value as Partial<Record<keyof Logger, unknown>> | null;
+  return (
+    typeof candidate === "object" &&
+    candidate !== null &&
+    (["debug", "info", "warn", "error"] as const).every((level) => typeof candidate[level] === "function")
+  );
 }
 
 function debugFromEnvironment(): boolean {

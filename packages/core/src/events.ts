@@ -1,5 +1,5 @@
 import type { StoreError, StoreUnavailableError } from "./errors";
-import type { DebugLog } from "./log";
+import type { Logger } from "./log";
 
 /** Why a session ended. */
 export type RevocationReason =
@@ -47,14 +47,14 @@ export class EventDispatcher {
 
   constructor(
     readonly handler: LatchEventHandler | undefined,
-    readonly log: DebugLog,
+    readonly log: Logger,
   ) {}
 
   emit(event: LatchEvent): void {
     const handler = this.handler;
     if (!handler) return;
     if (this.#pending >= MAX_PENDING_EVENTS) {
-      this.log(`event ${event.type} dropped: ${MAX_PENDING_EVENTS} events still pending in onEvent`);
+      this.log.warn(`event ${event.type} dropped: ${MAX_PENDING_EVENTS} events still pending in onEvent`);
       return;
     }
     this.#pending++;
@@ -76,7 +76,7 @@ export class EventDispatcher {
   #settled(event: LatchEvent, error: unknown): void {
     this.#pending--;
     if (error !== undefined) {
-      this.log(`onEvent failed for ${event.type}: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.warn(`onEvent failed for ${event.type}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 }

@@ -43,6 +43,7 @@ export {
 export { type Cookie, parseCookieHeader, serializeCookie } from "./http/cookies";
 export { type ErrorResponse, errorToResponse } from "./http/error-response";
 export { DEFAULT_TENANT_ID, Latch, type ListSessionsOptions, type SessionInformation, type SessionList } from "./latch";
+export { consoleLogger, describeError, type Logger, silentLogger } from "./log";
 export type { IpAddressStorage } from "./session/client-ip";
 export type { GetSessionOptions } from "./session/manager";
 export { SessionContainer, type SessionTokens } from "./session/session";
@@ -50,5 +51,6 @@ export { cleanupBatchSize, DEFAULT_CLEANUP_BATCH_SIZE, deleteInBatches, yieldToE
 export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store";
 export { compareSessions, sessionPage, sessionsPastCap } from "./store/session-order";
 export type * from "./store/session-store";
+export { checkStoreUrl, type StoreUrlKind } from "./store/store-url";
 export type { AccessTokenClaims, AccessTokenPayload } from "./tokens/access-token";
 export { decodeFrontToken, encodeFrontToken, type FrontTokenInfo } from "./tokens/front-token";

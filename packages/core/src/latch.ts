@@ -6,12 +6,12 @@ import type { BaseRequest } from "./http/base-request";
 import type { BaseResponse } from "./http/base-response";
 import { type RequestLike, type ResponseLike, toBaseRequest, toBaseResponse } from "./http/binding";
 import { sendErrorResponse } from "./http/error-response";
-import { createDebugLog } from "./log";
 import { checkAccessTokenPayload, checkSessionData, checkSessionHandle, checkTenantId, checkUserId, mergePayload } from "./session/input";
 import { type GetSessionOptions, SessionManager } from "./session/manager";
 import type { SessionContainer } from "./session/session";
 import { CORS_ALLOWED_HEADERS } from "./session/token-transfer";
 import type { JSONObject, SessionRecord } from "./store/session-store";
+import { WatchedStore } from "./store/watched-store";
 
 export const DEFAULT_TENANT_ID = "public";
 
@@ -89,8 +89,10 @@ export class Latch {
   readonly #manager: SessionManager;
 
   constructor(config: LatchConfig) {
-    this.config = normaliseConfig(config);
-    this.#manager = new SessionManager(this.config, createDebugLog(this.config.debug));
+    const normalised = normaliseConfig(config);
+    // Every store call, from requests and from the handle-level API alike, goes through the watch.
+    this.config = { ...normalised, store: new WatchedStore(normalised.store, normalised.logger) };
+    this.#manager = new SessionManager(this.config);
   }
 
   /** Creates a session for `userId` in tenant "public" and sends its tokens on `res`. */

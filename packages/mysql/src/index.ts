@@ -1,3 +1,4 @@
+import { checkStoreUrl } from "@latch/core";
 import { MysqlStore, type MysqlStoreOptions } from "./mysql-store";
 
 export { MysqlStore, type MysqlStoreOptions } from "./mysql-store";
@@ -9,6 +10,6 @@ export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
 
 /** Opens a store on its own pool from a `mysql://` or `mariadb://` URL (used by `LATCH_STORE`-style configuration). */
 export function storeFromUrl(url: string): MysqlStore {
-  if (!/^(mysql|mariadb):\/\//.test(url)) throw new TypeError("not a mysql:// URL");
-  return new MysqlStore({ uri: url.replace(/^mariadb:/, "mysql:") });
+  const uri = checkStoreUrl(url, { store: "mysql", schemes: ["mysql", "mariadb"], example: "mysql://user:password@localhost:3306/app" });
+  return new MysqlStore({ uri: uri.replace(/^mariadb:/i, "mysql:") });
 }

@@ -1,3 +1,4 @@
+import { ConfigError } from "@latch/core";
 import { rejectionOf, sessionRecord } from "@latch/testing/store";
 import { createPool, type RowDataPacket } from "mysql2/promise";
 import { afterEach, describe, expect, it } from "vitest";
@@ -145,6 +146,6 @@ describe.skipIf(skipReason)("mysql store", () => {
     const viaUrl = storeFromUrl(MYSQL_URL.replace(/^mysql:/, "mariadb:"));
     cleanups.push(() => viaUrl.close());
     expect(viaUrl.name).toBe("mysql");
-    expect(() => storeFromUrl("postgres://x")).toThrow(TypeError);
+    expect(() => storeFromUrl("postgres://x")).toThrow(ConfigError);
   });
 });

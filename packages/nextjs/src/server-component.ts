@@ -29,13 +29,15 @@ export type SSRSessionResult =
  */
 export async function getSSRSession(options: Omit<GetSessionOptions, "sessionRequired"> & AdapterOptions = {}): Promise<SSRSessionResult> {
   const { latch: _instance, ...sessionOptions } = options;
-  const latch = await resolveLatch(options);
-  // A GET: pages are not CSRF-checked (server actions are POSTs that Next.js checks by Origin).
   // Loaded here, not at the top: `next/headers` costs ~35 ms to import, which every importer of
   // the adapter (route handlers, middleware, the pages router) would otherwise pay at cold start.
   // ".js": next has no exports map, so Node resolves ESM subpaths only by file name.
   const { headers } = await import("next/headers.js");
+  // headers() before the instance: while `next build` prerenders, it ends the render here (the page
+  // becomes dynamic), so the app's factory never runs at build time and needs no store settings then.
   const request = new WebRequest(new Request("http://localhost/", { headers: await headers() }));
+  const latch = await resolveLatch(options);
+  // A GET: pages are not CSRF-checked (server actions are POSTs that Next.js checks by Origin).
   try {
     const session = await latch.getSession(request, new WebResponse(), { antiCsrfCheck: false, ...sessionOptions, sessionRequired: false });
     if (!session) return { status: "NO_SESSION" };

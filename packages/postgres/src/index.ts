@@ -1,3 +1,4 @@
+import { checkStoreUrl } from "@latch/core";
 import { PostgresStore, type PostgresStoreOptions } from "./postgres-store";
 
 export { PostgresStore, type PostgresStoreOptions } from "./postgres-store";
@@ -9,6 +10,10 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
 
 /** Opens a store on its own pool from a `postgres://` or `postgresql://` URL (used by `LATCH_STORE`-style configuration). */
 export function storeFromUrl(url: string): PostgresStore {
-  if (!/^postgres(ql)?:\/\//.test(url)) throw new TypeError("not a postgres:// URL");
-  return new PostgresStore({ connectionString: url });
+  const connectionString = checkStoreUrl(url, {
+    store: "postgres",
+    schemes: ["postgres", "postgresql"],
+    example: "postgres://user:password@localhost:5432/app",
+  });
+  return new PostgresStore({ connectionString });
 }

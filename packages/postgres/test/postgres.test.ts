@@ -1,3 +1,4 @@
+import { ConfigError } from "@latch/core";
 import { rejectionOf, sessionRecord } from "@latch/testing/store";
 import { Pool } from "pg";
 import { afterEach, describe, expect, it } from "vitest";
@@ -202,6 +203,6 @@ describe.skipIf(skipReason)("postgres store", () => {
     const viaUrl = storeFromUrl(POSTGRES_URL);
     cleanups.push(() => viaUrl.close());
     expect(viaUrl.name).toBe("postgres");
-    expect(() => storeFromUrl("mysql://x")).toThrow(TypeError);
+    expect(() => storeFromUrl("mysql://x")).toThrow(ConfigError);
   });
 });

@@ -1,3 +1,4 @@
+import { checkStoreUrl } from "@latch/core";
 import { RedisStore, type RedisStoreOptions } from "./redis-store";
 
 export { RedisStore, type RedisStoreOptions } from "./redis-store";
@@ -21,6 +22,5 @@ export function storeFromUrl(url: string): RedisStore {
     });
     return new RedisStore({ clusterNodes });
   }
-  if (!/^rediss?:\/\//.test(url)) throw new TypeError("not a redis://, rediss:// or redis+cluster:// URL");
-  return new RedisStore({ url });
+  return new RedisStore({ url: checkStoreUrl(url, { store: "redis", schemes: ["redis", "rediss"], example: "redis://localhost:6379" }) });
 }

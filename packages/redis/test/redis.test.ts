@@ -1,3 +1,4 @@
+import { ConfigError } from "@latch/core";
 import { rejectionOf, sessionRecord } from "@latch/testing/store";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
@@ -112,6 +113,6 @@ describe.skipIf(skipReason)("redis store", () => {
     const viaUrl = storeFromUrl(REDIS_URL);
     cleanups.push(() => viaUrl.close());
     expect(viaUrl.name).toBe("redis");
-    expect(() => storeFromUrl("postgres://x")).toThrow(TypeError);
+    expect(() => storeFromUrl("postgres://x")).toThrow(ConfigError);
   });
 });

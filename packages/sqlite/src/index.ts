@@ -1,3 +1,4 @@
+import { checkStoreUrl } from "@latch/core";
 import { SqliteStore, type SqliteStoreOptions } from "./sqlite-store";
 
 export { SqliteStore, type SqliteStoreOptions } from "./sqlite-store";
@@ -12,8 +13,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
  * `sqlite::memory:`). Used by `LATCH_STORE`-style configuration.
  */
 export function storeFromUrl(url: string): SqliteStore {
-  if (!url.startsWith("sqlite:")) throw new TypeError(`not a sqlite: URL: ${JSON.stringify(url)}`);
-  let path = url.slice("sqlite:".length);
+  let path = checkStoreUrl(url, { store: "sqlite", schemes: ["sqlite"], example: "sqlite:./latch.db" }).slice("sqlite:".length);
   if (path.startsWith("//")) path = path.slice(2);
   return new SqliteStore(path === "" ? {} : { path });
 }

@@ -326,8 +326,9 @@ export class SqliteStore implements SessionStore {
       try {
         db = new Database(this.#path, { timeout: this.#busyTimeoutMs });
       } catch (error) {
-        // e.g. the directory does not exist or is not writable (better-sqlite3 throws a TypeError for some).
-        throw new StoreUnavailableError(this.name, { cause: error });
+        // A native module that cannot load will never work: say how to fix it. Anything else (the
+        // directory does not exist or is not writable; better-sqlite3 throws a TypeError for some) may pass.
+        throw unloadableDriverError(this.name, error) ?? new StoreUnavailableError(this.name, { cause: error });
       }
       try {
         // WAL lets readers work while one writer commits; NORMAL sync is durable enough under WAL.
@@ -385,6 +386,41 @@ export class SqliteStore implements SessionStore {
     if (closed || (code !== undefined && UNAVAILABLE_CODES.test(code))) return new StoreUnavailableError(this.name, { cause: error });
     return new StoreError(this.name, error instanceof Error ? error.message : String(error), { cause: error });
   }
+}
+
+/**
+ * better-sqlite3 loads its native module when the first database opens. When that fails (built for
+ * another Node.js, never built, or built for another system), no retry helps: the error names the fix.
+ */
+export function unloadableDriverError(store: string, error: unknown): StoreError | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  const runtime = (globalThis as { process?: { version?: string } }).process?.version ?? "this runtime";
+  const abi = /NODE_MODULE_VERSION (\d+)[\s\S]*?requires\s+NODE_MODULE_VERSION (\d+)/.exec(message);
+  if (abi) {
+    return new StoreError(
+      store,
+      `better-sqlite3 was built for another Node.js (NODE_MODULE_VERSION ${abi[1]}; Node.js ${runtime} needs ${abi[2]}): ` +
+        "run `npm rebuild better-sqlite3` (or `pnpm rebuild better-sqlite3`) with the Node.js that runs the app",
+      { cause: error },
+    );
+  }
+  if (/Could not locate the bindings file/.test(message)) {
+    return new StoreError(
+      store,
+      "better-sqlite3's native module was never built (its install script was skipped or failed): run `npm rebuild better-sqlite3`; " +
+        "building from source needs Python, a C++ compiler and Node.js headers",
+      { cause: error },
+    );
+  }
+  if (code === "ERR_DLOPEN_FAILED") {
+    return new StoreError(
+      store,
+      `better-sqlite3's native module cannot be loaded here (${message.split("\n")[0]}): run \`npm rebuild better-sqlite3\` on this machine`,
+      { cause: error },
+    );
+  }
+  return undefined;
 }
 
 function sqliteCode(error: unknown): string | undefined {

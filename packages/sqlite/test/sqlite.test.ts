@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ConfigError } from "@latch/core";
 import { eventLoopTurnsDuring, rejectionOf, sessionRecord } from "@latch/testing/store";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -252,6 +253,6 @@ describe("entry points", () => {
     const inMemory = storeFromUrl("sqlite::memory:");
     opened.push(inMemory);
     expect(await inMemory.getSession(record.sessionHandle)).toBeUndefined();
-    expect(() => storeFromUrl("postgres://x")).toThrow(TypeError);
+    expect(() => storeFromUrl("postgres://x")).toThrow(ConfigError);
   });
 });

@@ -12,7 +12,7 @@ import {
 import { EventDispatcher, type RevocationReason } from "../events";
 import type { BaseRequest } from "../http/base-request";
 import type { BaseResponse } from "../http/base-response";
-import type { DebugLog } from "../log";
+import type { Logger } from "../log";
 import type { JSONObject, SessionRecord } from "../store/session-store";
 import {
   type AccessTokenPayload,
@@ -113,14 +113,14 @@ export class SessionManager {
   readonly #parseAccessToken = (raw: string): ParsedAccessToken | undefined =>
     this.#verifiedTokens.get(raw, Math.floor(Date.now() / 1000)) ?? parseAccessToken(raw);
 
-  constructor(
-    readonly config: NormalisedConfig,
-    readonly log: DebugLog,
-  ) {
+  readonly log: Logger;
+
+  constructor(readonly config: NormalisedConfig) {
+    this.log = config.logger;
     this.keys = new SigningKeys(config);
     this.cookies = new TokenCookies(config);
     this.rotationKeys = new RotationKeys(config.refreshTokenSecrets);
-    this.events = new EventDispatcher(config.onEvent, log);
+    this.events = new EventDispatcher(config.onEvent, this.log);
   }
 
   // ---- creation ---------------------------------------------------------------------------
@@ -160,7 +160,7 @@ export class SessionManager {
       cap === undefined
         ? await this.#store("create the session", () => this.config.store.createSession(record)).then(() => [])
         : await this.#store("create the session", () => this.config.store.createSessionWithinCap(record, cap, now));
-    this.log(`created session ${sessionHandle} (${input.transferMethod})`);
+    this.log.debug(`created session ${sessionHandle} (${input.transferMethod})`);
     this.events.emit({ type: "sessionCreated", sessionHandle, userId, tenantId });
     // The cap counts sessions of every tenant, so the tenant of those pushed out is not known here.
     this.emitRevoked(pushedOut, { userId, tenantId: undefined }, "session-cap");
@@ -202,7 +202,7 @@ export class SessionManager {
     // Checked whenever no Bearer token decides: the first of the duplicates may be the one that
     // does not parse (an old domain's leftover), and that is still "refresh", not "no session".
     if (found?.transferMethod !== "header" && req.getCookies(ACCESS_TOKEN_COOKIE).length > 1) {
-      this.log("several sAccessToken cookies (an old cookieDomain?): asking for a refresh; set olderCookieDomain to clear them");
+      this.log.debug("several sAccessToken cookies (an old cookieDomain?): asking for a refresh; set olderCookieDomain to clear them");
       throw new TryRefreshTokenError("several access-token cookies");
     }
     if (!found) {
@@ -314,7 +314,7 @@ export class SessionManager {
     }
     if (found.tokens.length > MAX_REFRESH_TOKEN_CANDIDATES) {
       // Each candidate costs a store read: padding a request with forged cookies must stay cheap.
-      this.log(
+      this.log.warn(
         `refresh refused: ${found.tokens.length} refresh tokens in one request (at most ${MAX_REFRESH_TOKEN_CANDIDATES} are examined)`,
       );
       throw new UnauthorisedError("too many refresh tokens in the request", { clearTokens: true });
@@ -384,7 +384,7 @@ export class SessionManager {
 
     const sessions = new Set(authentic.map((e) => e.record.sessionHandle));
     if (sessions.size > 1) {
-      this.log(
+      this.log.warn(
         `refresh refused: refresh tokens of ${sessions.size} different sessions in one request (a cookie planted from another subdomain?)`,
       );
       throw new UnauthorisedError("refresh tokens of different sessions in one request", { clearTokens: true });
@@ -436,7 +436,7 @@ export class SessionManager {
     const hmacKey = await this.rotationKeys.authenticKey(token, record.refreshTokenRotationKey);
     if (hmacKey === undefined) {
       if (this.rotationKeys.lacksSecretFor(record.refreshTokenRotationKey)) {
-        this.log(`session ${record.sessionHandle} was made with a refreshTokenSecret this server does not have: refresh refused`);
+        this.log.error(`session ${record.sessionHandle} was made with a refreshTokenSecret this server does not have: refresh refused`);
       }
       return { kind: "unauthorised", reason: "refresh token not issued by this server" };
     }
@@ -460,7 +460,7 @@ export class SessionManager {
     const owners = new Map(records.map((record) => [record.sessionHandle, record]));
     const revoked = await this.#store("revoke the session", () => this.config.store.revokeSessions([...owners.keys()]));
     for (const { sessionHandle, userId, tenantId } of owners.values()) {
-      this.log(`refresh token reuse on session ${sessionHandle}: revoked`);
+      this.log.warn(`refresh token reuse (possible token theft) on session ${sessionHandle}: the session was revoked`);
       this.events.emit({ type: "tokenTheftDetected", sessionHandle, userId, tenantId });
       if (revoked.includes(sessionHandle)) this.emitRevoked([sessionHandle], { userId, tenantId }, "token-theft");
     }
@@ -481,7 +481,7 @@ export class SessionManager {
     // parentRefreshTokenHash1 stays null: Latch's grace period lives in the store, and SuperTokens'
     // backend SDKs take a token that carries it as "not yet promoted" and ask a SuperTokens core.
     const signed = await this.#sign(record, { hash1, parentHash1: null, antiCsrfToken }, now);
-    this.log(`refreshed session ${record.sessionHandle}`);
+    this.log.debug(`refreshed session ${record.sessionHandle}`);
     this.events.emit({ type: "sessionRefreshed", sessionHandle: record.sessionHandle, userId: record.userId, tenantId: record.tenantId });
     const state = this.#state(signed, record, transferMethod, { token: refreshToken, expiry: record.expiresAt }, req, res);
     if (req && res) {
@@ -497,7 +497,7 @@ export class SessionManager {
     const older = this.config.olderCookieDomain;
     if (!older) return;
     if (req.getCookies(ACCESS_TOKEN_COOKIE).length > 1 || req.getCookies(REFRESH_TOKEN_COOKIE).length > 1) {
-      this.log(`clearing session cookies of the older cookie domain ${older}`);
+      this.log.debug(`clearing session cookies of the older cookie domain ${older}`);
       clearTokens(res, this.cookies, "cookie", older);
     }
   }
@@ -576,7 +576,7 @@ export class SessionManager {
     res: BaseResponse | undefined,
   ): Promise<void> {
     const revoked = await this.#store("revoke the session", () => this.config.store.revokeSessions([session.sessionHandle]));
-    this.log(`revoked session ${session.sessionHandle}`);
+    this.log.debug(`revoked session ${session.sessionHandle}`);
     this.emitRevoked(revoked, session, "signout");
     if (res) clearSessionOnClient(res, this.cookies);
   }

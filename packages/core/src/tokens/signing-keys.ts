@@ -1,5 +1,6 @@
 import { exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import type { NormalisedConfig } from "../config";
+import type { Logger } from "../log";
 import type { SessionStore, SigningAlgorithm, SigningKeyRecord } from "../store/session-store";
 
 /** A signing key ready for use: jose's key objects are imported once and cached. */
@@ -52,6 +53,7 @@ function kidFor(algorithm: SigningAlgorithm, dynamic: boolean, rotationIntervalM
  */
 export class SigningKeys {
   readonly #store: SessionStore;
+  readonly #log: Logger;
   readonly #algorithm: SigningAlgorithm;
   readonly #dynamic: boolean;
   readonly #rotationIntervalMs: number;
@@ -64,6 +66,7 @@ export class SigningKeys {
 
   constructor(config: NormalisedConfig) {
     this.#store = config.store;
+    this.#log = config.logger;
     this.#algorithm = config.jwtAlgorithm;
     this.#dynamic = config.useDynamicAccessTokenSigningKey;
     this.#rotationIntervalMs = config.signingKeyRotationIntervalMs;
@@ -141,6 +144,9 @@ export class SigningKeys {
       await this.#reload(now);
       const adopted = this.#keys.get(kid);
       if (!adopted) throw new Error(`signing key ${kid} is missing from the store right after it was added`);
+      // Another server may have added this period's key first; then this one was never stored.
+      // The kid is public (JWKS, token headers), but logs name no key material of any kind.
+      if (adopted.record.createdAt === now) this.#log.info(`created a new ${this.#algorithm} signing key`);
       return adopted;
     })().finally(() => {
       this.#generating = undefined;
@@ -184,6 +190,7 @@ export class SigningKeys {
     });
     if (retired.length > 0) {
       await this.#store.removeSigningKeys(retired);
+      this.#log.info(`removed ${retired.length} retired signing key(s)`);
       for (const kid of retired) this.#keys.delete(kid);
     }
   }

@@ -23,7 +23,7 @@ describe("runtime-native crypto", () => {
     expect(nodeBuffer).toBeDefined();
   });
 
-  it("SHA-256 hex: Node and Web Crypto agree, on known vectors and any text", async () => {
+  it("SHA-256 hex: Node and Web Crypto agree, on known vectors and any text", { timeout: 60_000 }, async () => {
     const crypto = nodeCrypto as NonNullable<typeof nodeCrypto>;
     expect(await sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     expect(await webSha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");

@@ -95,7 +95,7 @@ describe("secret comparisons are constant-time", () => {
     expect(findSecretComparisons(programFor(sourceFiles(SRC)), SRC)).toEqual([]);
   });
 
-  it("the check finds such comparisons (so the test above can fail)", () => {
+  it("the check finds such comparisons (so the test above can fail)", { timeout: 60_000 }, () => {
     const root = "/virtual";
     const findings = findSecretComparisons(
       programFor([], {
