@@ -90,3 +90,18 @@ describe("boundBaseObjects with wrapper classes", () => {
     expect(boundBaseObjects(native, native)).toEqual({ request, response });
   });
 });
+
+describe("WebRequest", () => {
+  it.each([
+    ["https://api.example.com/auth/session/refresh?x=1", "/auth/session/refresh?x=1"],
+    ["http://127.0.0.1:3000/auth/../auth/signout", "/auth/signout"],
+    ["http://[::1]:8080/me#fragment", "/me"],
+    ["https://api.example.com", "/"],
+    ["http://example.com:81/a/b?c=d//e#f", "/a/b?c=d//e"],
+  ])("reads %s's path and query as %s", (url, target) => {
+    const request = new WebRequest(new Request(url));
+    expect(request.getOriginalUrl()).toBe(target);
+    const parsed = new URL(url);
+    expect(target).toBe(parsed.pathname + parsed.search);
+  });
+});
