@@ -1,6 +1,6 @@
 import { Latch } from "@latch/core";
 import { createApp } from "./app";
-import { memoryStoreConfig } from "./settings";
+import { edgeConfig } from "./settings";
 
 declare const Deno: {
   args: string[];
@@ -14,7 +14,7 @@ declare const Deno: {
 // variables as one JSON argument, and Latch must not touch process.env (Deno would refuse).
 const env = JSON.parse(Deno.args[0] ?? "{}") as Record<string, string>;
 const host = "127.0.0.1";
-const latch = new Latch(await memoryStoreConfig("deno", env));
+const latch = new Latch(await edgeConfig("deno", env));
 Deno.serve(
   { port: Number(env.PORT ?? 3000), hostname: host, onListen: ({ port }) => console.log(`listening on http://${host}:${port}`) },
   createApp(latch).fetch,

@@ -1,9 +1,15 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { HttpClient, type RunningApp, runAdapterConformance } from "@latch/testing/adapter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { honoHarness } from "./example-app";
 
-// The whole suite on workerd as a Worker without nodejs_compat: no process, no Buffer, no Node modules.
-runAdapterConformance(honoHarness("workerd"));
+// The whole suite on workerd as a Worker without nodejs_compat (no process, no Buffer, no Node
+// modules), its sessions in miniflare's local D1 (@latch/d1), kept in a folder across restarts.
+const d1Folder = mkdtempSync(join(tmpdir(), "latch-hono-d1-"));
+afterAll(() => rmSync(d1Folder, { recursive: true, force: true }));
+runAdapterConformance(honoHarness("workerd", { LATCH_D1_PERSIST: d1Folder }));
 
 // With nodejs_compat, `process` and `Buffer` exist and core takes its Node paths where they are present.
 describe("hono on workerd with nodejs_compat", () => {

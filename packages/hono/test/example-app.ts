@@ -5,10 +5,18 @@ const exampleApp = fileURLToPath(new URL("../../../apps/hono", import.meta.url))
 
 export type Runtime = "node" | "bun" | "deno" | "workerd";
 
+/** Where the store lives on each runtime: Node's default (a SQLite file per group), else the ones the example runs on there. */
+function storeOptions(runtime: Runtime): Pick<AdapterHarness, "storeUrl" | "noNetworkedStore"> {
+  if (runtime === "node") return {};
+  const reason = `the example runs on memory: (or D1 on workerd) on ${runtime}`;
+  // On workerd: miniflare's local D1 (the app binds d1:DB), kept in a folder so a restart keeps the sessions.
+  return { storeUrl: runtime === "workerd" ? "d1:DB" : "memory:", noNetworkedStore: reason };
+}
+
 /**
  * apps/hono on one runtime, started the way `pnpm --filter @latch/example-hono start` does. Off
- * Node the example runs on the memory store (apps/hono/README.md), so the store-outage groups,
- * which need PostgreSQL, are skipped there.
+ * Node the example runs on the memory store, or D1 on workerd (apps/hono/README.md), so the
+ * store-outage groups, which need PostgreSQL, are skipped there.
  */
 export function honoHarness(runtime: Runtime, extraEnv: Record<string, string> = {}): AdapterHarness {
   return {
@@ -21,6 +29,6 @@ export function honoHarness(runtime: Runtime, extraEnv: Record<string, string> =
         env: { ...env, ...extraEnv, LATCH_RUNTIME: runtime },
         startTimeoutMs: 45_000,
       }),
-    ...(runtime === "node" ? {} : { storeUrl: "memory:", noNetworkedStore: `the example runs on the memory store on ${runtime}` }),
+    ...storeOptions(runtime),
   };
 }

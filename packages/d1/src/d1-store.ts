@@ -1,0 +1,264 @@
+import type { JSONObject, RotateRefreshTokenInput, SessionRecord, SessionStore, SigningKeyRecord, UserSessionsQuery } from "@latch/core";
+import { isLatchError, StoreError, StoreUnavailableError } from "@latch/core";
+import {
+  SESSION_COLUMNS,
+  type SessionRow,
+  SIGNING_KEY_COLUMNS,
+  type SigningKeyRow,
+  sessionFromRow,
+  sessionRowValues,
+  signingKeyFromRow,
+  signingKeyRowValues,
+} from "@latch/core/sql";
+import type { D1Database } from "./d1-types";
+
+export interface D1StoreOptions {
+  /** The Worker's D1 binding (`env.DB`). */
+  database: D1Database;
+  /** Prefix of every table Latch creates (default `latch_`): `latch_sessions`, `latch_signing_keys`, `latch_schema_version`. */
+  tablePrefix?: string;
+  /** Expired sessions are deleted on `createSession` at most this often per isolate, in ms (default 60 000; 0 turns it off). */
+  cleanupIntervalMs?: number;
+}
+
+const TABLE_PREFIX = /^[A-Za-z_][A-Za-z0-9_]{0,32}$/;
+
+/**
+ * The schema, idempotent: D1 has no interactive transactions, so instead of a version check inside
+ * one, every statement may run again (two isolates starting at once both run it, harmlessly).
+ * Later versions append statements guarded the same way. The columns are @latch/sqlite's.
+ */
+function schema(p: string): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${p}sessions (
+      session_handle TEXT NOT NULL PRIMARY KEY,
+      user_id TEXT NOT NULL,
+      recipe_user_id TEXT NOT NULL,
+      tenant_id TEXT NOT NULL,
+      session_data TEXT NOT NULL,
+      access_token_payload TEXT NOT NULL,
+      refresh_token_hash2 TEXT NOT NULL,
+      parent_refresh_token_hash2 TEXT,
+      refresh_token_rotated_at INTEGER,
+      refresh_token_rotation_key TEXT NOT NULL,
+      expires_at INTEGER NOT NULL,
+      created_at INTEGER NOT NULL
+    ) STRICT`,
+    `CREATE INDEX IF NOT EXISTS ${p}sessions_user_tenant ON ${p}sessions (user_id, tenant_id)`,
+    `CREATE INDEX IF NOT EXISTS ${p}sessions_expires_at ON ${p}sessions (expires_at)`,
+    `CREATE TABLE IF NOT EXISTS ${p}signing_keys (
+      kid TEXT NOT NULL PRIMARY KEY,
+      algorithm TEXT NOT NULL,
+      private_jwk TEXT NOT NULL,
+      public_jwk TEXT NOT NULL,
+      created_at INTEGER NOT NULL
+    ) STRICT`,
+    `CREATE TABLE IF NOT EXISTS ${p}schema_version (version INTEGER NOT NULL PRIMARY KEY) STRICT`,
+    `INSERT INTO ${p}schema_version (version) VALUES (1) ON CONFLICT (version) DO NOTHING`,
+  ];
+}
+
+/** D1's messages for "try again later" (the database, not the query): answered as 503 by Latch. */
+const UNAVAILABLE =
+  /network connection lost|overloaded|storage (operation )?(was )?reset|timed out|internal error|too many requests|unavailable/i;
+
+type HandleRow = { session_handle: string };
+
+/**
+ * Sessions and signing keys in Cloudflare D1 (SQLite at the edge), the same tables as @latch/sqlite.
+ * Every call is one statement (or one batch), so it needs no Node API and no connection to manage;
+ * the schema is created on first use, once per isolate.
+ */
+export class D1Store implements SessionStore {
+  readonly name = "d1";
+  readonly #db: D1Database;
+  readonly #p: string;
+  readonly #cleanupIntervalMs: number;
+  #ready: Promise<void> | undefined;
+  #lastCleanup = Number.NEGATIVE_INFINITY;
+  #closed = false;
+
+  constructor(options: D1StoreOptions) {
+    const prefix = options.tablePrefix ?? "latch_";
+    if (!TABLE_PREFIX.test(prefix)) {
+      throw new StoreError("d1", `tablePrefix must match ${TABLE_PREFIX} (letters, digits, '_'), got ${JSON.stringify(prefix)}`);
+    }
+    if (typeof options.database?.prepare !== "function") throw new StoreError("d1", "database must be a D1 binding (env.DB)");
+    this.#db = options.database;
+    this.#p = prefix;
+    this.#cleanupIntervalMs = options.cleanupIntervalMs ?? 60_000;
+  }
+
+  async createSession(record: SessionRecord): Promise<void> {
+    await this.#run(async () => {
+      const now = Date.now();
+      const statements = [
+        this.#db
+          .prepare(`INSERT INTO ${this.#p}sessions (${SESSION_COLUMNS.join(", ")}) VALUES (${SESSION_COLUMNS.map(() => "?").join(", ")})`)
+          .bind(...sessionRowValues(record)),
+      ];
+      // Housekeeping rides along in the same round trip, at most once per interval.
+      if (this.#cleanupIntervalMs > 0 && now - this.#lastCleanup >= this.#cleanupIntervalMs) {
+        this.#lastCleanup = now;
+        statements.unshift(this.#db.prepare(`DELETE FROM ${this.#p}sessions WHERE expires_at <= ?`).bind(now));
+      }
+      try {
+        await (statements.length === 1 ? statements[0]?.run() : this.#db.batch(statements));
+      } catch (error) {
+        if (/UNIQUE constraint failed/i.test(messageOf(error))) {
+          throw new StoreError(this.name, `a session with handle ${JSON.stringify(record.sessionHandle)} exists`, { cause: error });
+        }
+        throw error;
+      }
+    });
+  }
+
+  async getSession(sessionHandle: string): Promise<SessionRecord | undefined> {
+    return this.#run(async () => {
+      const row = await this.#db
+        .prepare(`SELECT * FROM ${this.#p}sessions WHERE session_handle = ?`)
+        .bind(sessionHandle)
+        .first<SessionRow>();
+      return row ? sessionFromRow(row) : undefined;
+    });
+  }
+
+  async rotateRefreshToken(input: RotateRefreshTokenInput): Promise<boolean> {
+    // One UPDATE with the expected hash in its WHERE: the compare and the set are one atomic step.
+    return this.#changed(
+      `UPDATE ${this.#p}sessions SET parent_refresh_token_hash2 = refresh_token_hash2, refresh_token_hash2 = ?,
+        refresh_token_rotated_at = ?, expires_at = ? WHERE session_handle = ? AND refresh_token_hash2 = ?`,
+      [input.newRefreshTokenHash2, input.rotatedAt, input.newExpiresAt, input.sessionHandle, input.expectedRefreshTokenHash2],
+    );
+  }
+
+  async updateSessionData(sessionHandle: string, data: JSONObject): Promise<boolean> {
+    return this.#changed(`UPDATE ${this.#p}sessions SET session_data = ? WHERE session_handle = ?`, [JSON.stringify(data), sessionHandle]);
+  }
+
+  async updateAccessTokenPayload(sessionHandle: string, payload: JSONObject): Promise<boolean> {
+    return this.#changed(`UPDATE ${this.#p}sessions SET access_token_payload = ? WHERE session_handle = ?`, [
+      JSON.stringify(payload),
+      sessionHandle,
+    ]);
+  }
+
+  async revokeSessions(sessionHandles: readonly string[]): Promise<string[]> {
+    if (sessionHandles.length === 0) return [];
+    // json_each takes the whole list as one parameter: one statement for any count.
+    return this.#handles(
+      `DELETE FROM ${this.#p}sessions WHERE session_handle IN (SELECT value FROM json_each(?)) RETURNING session_handle`,
+      [JSON.stringify(sessionHandles)],
+    );
+  }
+
+  async revokeSessionsForUser(query: UserSessionsQuery): Promise<string[]> {
+    return query.tenantId === undefined
+      ? this.#handles(`DELETE FROM ${this.#p}sessions WHERE user_id = ? RETURNING session_handle`, [query.userId])
+      : this.#handles(`DELETE FROM ${this.#p}sessions WHERE user_id = ? AND tenant_id = ? RETURNING session_handle`, [
+          query.userId,
+          query.tenantId,
+        ]);
+  }
+
+  async listSessionHandlesForUser(query: UserSessionsQuery, now: number): Promise<string[]> {
+    return query.tenantId === undefined
+      ? this.#handles(`SELECT session_handle FROM ${this.#p}sessions WHERE user_id = ? AND expires_at > ?`, [query.userId, now])
+      : this.#handles(`SELECT session_handle FROM ${this.#p}sessions WHERE user_id = ? AND tenant_id = ? AND expires_at > ?`, [
+          query.userId,
+          query.tenantId,
+          now,
+        ]);
+  }
+
+  async deleteExpiredSessions(now: number): Promise<number> {
+    return this.#run(
+      async () => (await this.#db.prepare(`DELETE FROM ${this.#p}sessions WHERE expires_at <= ?`).bind(now).run()).meta.changes,
+    );
+  }
+
+  async getSigningKeys(): Promise<SigningKeyRecord[]> {
+    return this.#run(async () => {
+      const { results } = await this.#db.prepare(`SELECT * FROM ${this.#p}signing_keys`).all<SigningKeyRow>();
+      return results.map(signingKeyFromRow);
+    });
+  }
+
+  async addSigningKey(key: SigningKeyRecord): Promise<void> {
+    await this.#run(async () => {
+      await this.#db
+        .prepare(
+          `INSERT INTO ${this.#p}signing_keys (${SIGNING_KEY_COLUMNS.join(", ")}) VALUES (${SIGNING_KEY_COLUMNS.map(() => "?").join(", ")})
+           ON CONFLICT (kid) DO NOTHING`,
+        )
+        .bind(...signingKeyRowValues(key))
+        .run();
+    });
+  }
+
+  async removeSigningKeys(kids: readonly string[]): Promise<void> {
+    if (kids.length === 0) return;
+    await this.#run(async () => {
+      await this.#db
+        .prepare(`DELETE FROM ${this.#p}signing_keys WHERE kid IN (SELECT value FROM json_each(?))`)
+        .bind(JSON.stringify(kids))
+        .run();
+    });
+  }
+
+  /** The binding belongs to the Worker: nothing to close. Later calls reject with StoreUnavailableError. */
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  async #changed(sql: string, values: unknown[]): Promise<boolean> {
+    return this.#run(
+      async () =>
+        (
+          await this.#db
+            .prepare(sql)
+            .bind(...values)
+            .run()
+        ).meta.changes === 1,
+    );
+  }
+
+  async #handles(sql: string, values: unknown[]): Promise<string[]> {
+    return this.#run(async () => {
+      const { results } = await this.#db
+        .prepare(sql)
+        .bind(...values)
+        .all<HandleRow>();
+      return results.map((row) => row.session_handle);
+    });
+  }
+
+  /** Creates the schema on first use (retried on the next call if it failed), then runs the call; errors become Latch's typed ones. */
+  async #run<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      if (this.#closed) throw new StoreUnavailableError(this.name, { cause: new Error("the store was closed") });
+      this.#ready ??= this.#db.batch(schema(this.#p).map((sql) => this.#db.prepare(sql))).then(
+        () => undefined,
+        (error: unknown) => {
+          this.#ready = undefined;
+          throw error;
+        },
+      );
+      await this.#ready;
+      return await operation();
+    } catch (error) {
+      throw this.#translate(error);
+    }
+  }
+
+  #translate(error: unknown): Error {
+    if (isLatchError(error)) return error;
+    const message = messageOf(error);
+    if (UNAVAILABLE.test(message)) return new StoreUnavailableError(this.name, { cause: error });
+    return new StoreError(this.name, message, { cause: error });
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
