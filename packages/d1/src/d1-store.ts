@@ -9,6 +9,7 @@ import {
   sessionRowValues,
   signingKeyFromRow,
   signingKeyRowValues,
+  sqliteSchemaV1,
 } from "@latch/core/sql";
 import type { D1Database } from "./d1-types";
 
@@ -26,33 +27,11 @@ const TABLE_PREFIX = /^[A-Za-z_][A-Za-z0-9_]{0,32}$/;
 /**
  * The schema, idempotent: D1 has no interactive transactions, so instead of a version check inside
  * one, every statement may run again (two isolates starting at once both run it, harmlessly).
- * Later versions append statements guarded the same way. The columns are @latch/sqlite's.
+ * The tables are @latch/sqlite's version 1; a later version appends statements guarded the same way.
  */
 function schema(p: string): string[] {
   return [
-    `CREATE TABLE IF NOT EXISTS ${p}sessions (
-      session_handle TEXT NOT NULL PRIMARY KEY,
-      user_id TEXT NOT NULL,
-      recipe_user_id TEXT NOT NULL,
-      tenant_id TEXT NOT NULL,
-      session_data TEXT NOT NULL,
-      access_token_payload TEXT NOT NULL,
-      refresh_token_hash2 TEXT NOT NULL,
-      parent_refresh_token_hash2 TEXT,
-      refresh_token_rotated_at INTEGER,
-      refresh_token_rotation_key TEXT NOT NULL,
-      expires_at INTEGER NOT NULL,
-      created_at INTEGER NOT NULL
-    ) STRICT`,
-    `CREATE INDEX IF NOT EXISTS ${p}sessions_user_tenant ON ${p}sessions (user_id, tenant_id)`,
-    `CREATE INDEX IF NOT EXISTS ${p}sessions_expires_at ON ${p}sessions (expires_at)`,
-    `CREATE TABLE IF NOT EXISTS ${p}signing_keys (
-      kid TEXT NOT NULL PRIMARY KEY,
-      algorithm TEXT NOT NULL,
-      private_jwk TEXT NOT NULL,
-      public_jwk TEXT NOT NULL,
-      created_at INTEGER NOT NULL
-    ) STRICT`,
+    ...sqliteSchemaV1(p, { ifNotExists: true }),
     `CREATE TABLE IF NOT EXISTS ${p}schema_version (version INTEGER NOT NULL PRIMARY KEY) STRICT`,
     `INSERT INTO ${p}schema_version (version) VALUES (1) ON CONFLICT (version) DO NOTHING`,
   ];

@@ -7,6 +7,8 @@ import { type D1Database, D1Store, storeFromUrl } from "../src/index";
 
 // miniflare's local D1 (workerd's SQLite), reached from Node through miniflare's binding proxy.
 // One database for the file; each test gets its own table prefix, so tests never share rows.
+// Every store call is a round trip to workerd: the suite's bulk cases (120 sessions) get 120 s
+// per test, for a loaded 2-core machine.
 let miniflare: Miniflare | undefined;
 async function database(): Promise<D1Database> {
   miniflare ??= new Miniflare({
@@ -34,7 +36,7 @@ runStoreConformance(
       reopen: async () => new D1Store({ database: db, tablePrefix }),
     };
   },
-  { timeout: 60_000 },
+  { timeout: 120_000 },
 );
 
 describe("README", () => {

@@ -11,6 +11,7 @@ import {
   sessionRow,
   signingKeyFromRow,
   signingKeyRow,
+  sqliteSchemaV1,
 } from "@latch/core/sql";
 import Database from "better-sqlite3";
 
@@ -34,33 +35,7 @@ const TABLE_PREFIX = /^[A-Za-z_][A-Za-z0-9_]{0,32}$/;
 
 /** Schema versions in order; version N is `MIGRATIONS[N - 1]`. Never edit one that has shipped: append. */
 function migrations(p: string): string[][] {
-  return [
-    [
-      `CREATE TABLE ${p}sessions (
-        session_handle TEXT NOT NULL PRIMARY KEY,
-        user_id TEXT NOT NULL,
-        recipe_user_id TEXT NOT NULL,
-        tenant_id TEXT NOT NULL,
-        session_data TEXT NOT NULL,
-        access_token_payload TEXT NOT NULL,
-        refresh_token_hash2 TEXT NOT NULL,
-        parent_refresh_token_hash2 TEXT,
-        refresh_token_rotated_at INTEGER,
-        refresh_token_rotation_key TEXT NOT NULL,
-        expires_at INTEGER NOT NULL,
-        created_at INTEGER NOT NULL
-      ) STRICT`,
-      `CREATE INDEX ${p}sessions_user_tenant ON ${p}sessions (user_id, tenant_id)`,
-      `CREATE INDEX ${p}sessions_expires_at ON ${p}sessions (expires_at)`,
-      `CREATE TABLE ${p}signing_keys (
-        kid TEXT NOT NULL PRIMARY KEY,
-        algorithm TEXT NOT NULL,
-        private_jwk TEXT NOT NULL,
-        public_jwk TEXT NOT NULL,
-        created_at INTEGER NOT NULL
-      ) STRICT`,
-    ],
-  ];
+  return [sqliteSchemaV1(p, { ifNotExists: false })];
 }
 
 /** SQLite result codes that mean "the database cannot be used right now", not "this call was wrong". */

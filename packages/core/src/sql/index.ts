@@ -74,6 +74,40 @@ export interface SigningKeyRow {
   created_at: SqlInteger;
 }
 
+/**
+ * SQLite's (and D1's) version 1 tables and indexes, for @latch/sqlite's first migration and
+ * @latch/d1's schema. `ifNotExists` makes every statement safe to run again (D1 has no
+ * transaction to check a version in). Frozen: a later schema version appends its own statements.
+ */
+export function sqliteSchemaV1(p: string, options: { ifNotExists: boolean }): string[] {
+  const ine = options.ifNotExists ? "IF NOT EXISTS " : "";
+  return [
+    `CREATE TABLE ${ine}${p}sessions (
+        session_handle TEXT NOT NULL PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        recipe_user_id TEXT NOT NULL,
+        tenant_id TEXT NOT NULL,
+        session_data TEXT NOT NULL,
+        access_token_payload TEXT NOT NULL,
+        refresh_token_hash2 TEXT NOT NULL,
+        parent_refresh_token_hash2 TEXT,
+        refresh_token_rotated_at INTEGER,
+        refresh_token_rotation_key TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT`,
+    `CREATE INDEX ${ine}${p}sessions_user_tenant ON ${p}sessions (user_id, tenant_id)`,
+    `CREATE INDEX ${ine}${p}sessions_expires_at ON ${p}sessions (expires_at)`,
+    `CREATE TABLE ${ine}${p}signing_keys (
+        kid TEXT NOT NULL PRIMARY KEY,
+        algorithm TEXT NOT NULL,
+        private_jwk TEXT NOT NULL,
+        public_jwk TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT`,
+  ];
+}
+
 /** The row for a session (named parameters: `@session_handle`, ...). */
 export function sessionRow(record: SessionRecord): SessionRowValues {
   return {
