@@ -25,9 +25,6 @@ export interface SessionEnv<Session extends SessionContainer | undefined = Sessi
 }
 
 const WRAPPER_TYPES = { request: HonoRequest, response: HonoResponse };
-// The instance middleware() serves with, for helpers that get only the context.
-const LATCH_KEY = Symbol.for("latch.hono.instance");
-type WithLatch = { [LATCH_KEY]?: Latch };
 
 /** The wrappers `middleware()` made for this request, so `latch.createNewSession(c, c, ...)` works too. */
 export function wrap(c: Context): { request: HonoRequest; response: HonoResponse } {
@@ -41,8 +38,9 @@ registerWrapperResolver({
   response: (native) => boundBaseObjects(native, native, WRAPPER_TYPES)?.response,
 });
 
+/** The explicit instance, else the one `middleware()` serves this request with, else `init()`'s. */
 function latchOf(c: Context, options: AdapterOptions): Latch {
-  return options.latch ?? (c as WithLatch)[LATCH_KEY] ?? getLatch();
+  return options.latch ?? boundBaseObjects(c, c, WRAPPER_TYPES)?.response.latch ?? getLatch();
 }
 
 /**
@@ -54,24 +52,26 @@ export function middleware(options: AdapterOptions = {}): MiddlewareHandler {
   return async (c, next) => {
     const latch = options.latch ?? getLatch();
     const request = new HonoRequest(c);
-    const response = new HonoResponse(c);
+    const response = new HonoResponse(c, latch);
     if (latch.matchRoute(request)) {
       await latch.handleRequest(request, response);
       return response.sendAnswer();
     }
     bindBaseObjects(c, request, c, response);
-    (c as WithLatch)[LATCH_KEY] = latch;
     await next();
     // A Latch error answered by onError() is already the response, headers included.
     if (response.modified && !response.answered) response.applyToContext();
   };
 }
 
-/** Answers a Latch error with the protocol's status and body; undefined for any other error. */
+/**
+ * Answers a Latch error with the protocol's status and body; undefined for any other error, and
+ * for a request `middleware()` has not seen (an error thrown before it ran goes on as it is).
+ */
 function answerLatchError(c: Context, latch: Latch, error: unknown): Response | undefined {
   if (!isLatchError(error)) return undefined;
-  const { request, response } = wrap(c);
-  return latch.handleError(error, request, response) ? response.sendAnswer() : undefined;
+  const bound = boundBaseObjects(c, c, WRAPPER_TYPES);
+  return bound && latch.handleError(error, bound.request, bound.response) ? bound.response.sendAnswer() : undefined;
 }
 
 /**
@@ -116,10 +116,15 @@ export function onError(otherwise: ErrorHandler = honoDefaultErrorHandler, optio
 
 /** Hono's own default (not exported by Hono): an HTTPException's response, else a logged 500. */
 const honoDefaultErrorHandler: ErrorHandler = (error, c) => {
-  if ("getResponse" in error && typeof error.getResponse === "function") return error.getResponse() as Response;
+  if (hasOwnResponse(error)) return error.getResponse();
   console.error(error);
   return c.text("Internal Server Error", 500);
 };
+
+/** Hono's HTTPException and its look-alikes, recognised as Hono's default handler does. */
+function hasOwnResponse(error: Error): error is Error & { getResponse(): Response } {
+  return "getResponse" in error && typeof error.getResponse === "function";
+}
 
 /**
  * Creates a session for `userId` and sends its tokens on this request's response (cookies, or
@@ -133,5 +138,5 @@ export function createNewSession(
   sessionDataInDatabase?: JSONObject,
 ): Promise<SessionContainer> {
   const { request, response } = wrap(c);
-  return latchOf(c, {}).createNewSession(request, response, tenantId, userId, accessTokenPayload, sessionDataInDatabase);
+  return response.latch.createNewSession(request, response, tenantId, userId, accessTokenPayload, sessionDataInDatabase);
 }

@@ -1,3 +1,4 @@
+import type { Latch } from "@latch/core";
 import { WebResponse } from "@latch/core/web";
 import type { Context } from "hono";
 
@@ -6,7 +7,11 @@ import type { Context } from "hono";
  * handler may return any `Response`, so Latch's headers cannot be written ahead of it.
  */
 export class HonoResponse extends WebResponse {
-  constructor(readonly context: Context) {
+  /** `latch`: the instance `middleware()` serves with, for helpers that get only the context. */
+  constructor(
+    readonly context: Context,
+    readonly latch: Latch,
+  ) {
     super();
   }
 
