@@ -1,5 +1,5 @@
 import {
-  type BaseRequest,
+  BaseRequest,
   bindBaseObjects,
   boundBaseObjects,
   type GetSessionOptions,
@@ -29,8 +29,8 @@ export interface AdapterOptions {
  * `createNewSession(event, event, ...)` works in a handler (the context works as the response too).
  */
 export function wrap(event: LambdaHttpEvent, context?: LambdaContext): { request: BaseRequest; response: LambdaResponse } {
-  const bound = boundBaseObjects(event, event);
-  if (bound?.response instanceof LambdaResponse) return { request: bound.request, response: bound.response };
+  const bound = boundBaseObjects(event, event, { request: BaseRequest, response: LambdaResponse });
+  if (bound) return bound;
   const kind = eventKind(event);
   const request = new LambdaRequest(event);
   const response = new LambdaResponse(kind, kind === "v1" || (kind === "alb" && Boolean((event as ApiGatewayV1Event).multiValueHeaders)));

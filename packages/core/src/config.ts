@@ -323,6 +323,18 @@ function isLogger(value: unknown): value is Logger {
 }
 
 function debugFromEnvironment(): boolean {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  return /(^|,)\s*latch(\*|:\*)?\s*(,|$)/.test(env?.DEBUG ?? "");
+  return /(^|,)\s*latch(\*|:\*)?\s*(,|$)/.test(environmentVariable("DEBUG") ?? "");
+}
+
+/**
+ * A variable of `process.env` where there is one. Reading it can throw: Deno without `--allow-env`
+ * answers `NotCapable`, and a sandbox may guard it with a throwing proxy; Latch then runs without it.
+ */
+function environmentVariable(name: string): string | undefined {
+  try {
+    const value = (globalThis as { process?: { env?: Record<string, unknown> } }).process?.env?.[name];
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -38,6 +38,7 @@ export {
   registerWrapperResolver,
   toBaseRequest,
   toBaseResponse,
+  type WrapperClass,
   type WrapperResolver,
 } from "./http/binding";
 export { type Cookie, parseCookieHeader, serializeCookie } from "./http/cookies";

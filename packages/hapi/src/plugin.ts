@@ -33,10 +33,8 @@ export type LatchSchemeOptions = Omit<GetSessionOptions, "sessionRequired">;
 
 /** Wraps the request once and binds it; hapi's toolkit `h` resolves to the same response wrapper. */
 export function wrap(request: Request): { request: HapiRequest; response: HapiResponse } {
-  const bound = boundBaseObjects(request, request);
-  if (bound && bound.request instanceof HapiRequest && bound.response instanceof HapiResponse) {
-    return { request: bound.request, response: bound.response };
-  }
+  const bound = boundBaseObjects(request, request, { request: HapiRequest, response: HapiResponse });
+  if (bound) return bound;
   const wrapped = { request: new HapiRequest(request), response: new HapiResponse() };
   bindBaseObjects(request, wrapped.request, request, wrapped.response);
   bindBaseObjects(request.raw.req, wrapped.request, request.raw.res, wrapped.response);

@@ -1,5 +1,7 @@
 // @latch/nextjs/edge: session verification for middleware.ts on the edge runtime. It imports jose
-// (Web Crypto) and nothing else: not @latch/core, whose store and Node bridge the edge cannot load.
+// (Web Crypto) and nothing else: verifying an access token needs no store, so the middleware bundle
+// stays small. @latch/core itself runs on edge runtimes too (it touches Node's globals only where
+// they exist; apps/hono's conformance run covers workerd), with a store the edge can reach.
 import {
   createLocalJWKSet,
   createRemoteJWKSet,

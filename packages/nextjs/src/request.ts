@@ -22,10 +22,8 @@ export async function resolveLatch(options: AdapterOptions): Promise<Latch> {
  * has no response object until it returns one, so Latch collects what it sets and adds it then.
  */
 export function wrap(req: Request): { request: WebRequest; response: WebResponse } {
-  const bound = boundBaseObjects(req, req);
-  if (bound && bound.request instanceof WebRequest && bound.response instanceof WebResponse) {
-    return { request: bound.request, response: bound.response };
-  }
+  const bound = boundBaseObjects(req, req, { request: WebRequest, response: WebResponse });
+  if (bound) return bound;
   const request = new WebRequest(req);
   const response = new WebResponse();
   bindBaseObjects(req, request, req, response);

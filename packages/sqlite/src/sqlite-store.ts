@@ -19,6 +19,9 @@ import {
   sessionRow,
   signingKeyFromRow,
   signingKeyRow,
+  sqliteSchemaV1,
+  sqliteSchemaV2,
+  sqliteSessionQueries,
 } from "@latch/core/sql";
 import Database from "better-sqlite3";
 
@@ -55,33 +58,9 @@ const SQLITE_CLEANUP_BATCH_SIZE = 250;
 /** Schema versions in order; version N is `MIGRATIONS[N - 1]`. Never edit one that has shipped: append. */
 function migrations(p: string): string[][] {
   return [
-    [
-      `CREATE TABLE ${p}sessions (
-        session_handle TEXT NOT NULL PRIMARY KEY,
-        user_id TEXT NOT NULL,
-        recipe_user_id TEXT NOT NULL,
-        tenant_id TEXT NOT NULL,
-        session_data TEXT NOT NULL,
-        access_token_payload TEXT NOT NULL,
-        refresh_token_hash2 TEXT NOT NULL,
-        parent_refresh_token_hash2 TEXT,
-        refresh_token_rotated_at INTEGER,
-        refresh_token_rotation_key TEXT NOT NULL,
-        expires_at INTEGER NOT NULL,
-        created_at INTEGER NOT NULL
-      ) STRICT`,
-      `CREATE INDEX ${p}sessions_user_tenant ON ${p}sessions (user_id, tenant_id)`,
-      `CREATE INDEX ${p}sessions_expires_at ON ${p}sessions (expires_at)`,
-      `CREATE TABLE ${p}signing_keys (
-        kid TEXT NOT NULL PRIMARY KEY,
-        algorithm TEXT NOT NULL,
-        private_jwk TEXT NOT NULL,
-        public_jwk TEXT NOT NULL,
-        created_at INTEGER NOT NULL
-      ) STRICT`,
-    ],
+    sqliteSchemaV1(p, { ifNotExists: false }),
     // 2: device details (user agent, IP address at login); rows from version 1 have neither.
-    [`ALTER TABLE ${p}sessions ADD COLUMN user_agent TEXT`, `ALTER TABLE ${p}sessions ADD COLUMN ip TEXT`],
+    sqliteSchemaV2(p),
   ];
 }
 
@@ -89,6 +68,7 @@ function migrations(p: string): string[][] {
 const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB|IOERR|FULL|READONLY|PROTOCOL|NOMEM|PERM|AUTH)/;
 
 function prepareStatements(db: Database.Database, p: string) {
+  const queries = sqliteSessionQueries(p);
   return {
     insert: db.prepare<[SessionRowValues]>(
       `INSERT INTO ${p}sessions (${SESSION_COLUMNS.join(", ")}) VALUES (${SESSION_COLUMNS.map((column) => `@${column}`).join(", ")})`,
@@ -114,25 +94,10 @@ function prepareStatements(db: Database.Database, p: string) {
     listUserTenant: db.prepare<[string, string, number], { session_handle: string }>(
       `SELECT session_handle FROM ${p}sessions WHERE user_id = ? AND tenant_id = ? AND expires_at > ?`,
     ),
-    // The rowids through the expires_at index, LIMIT rows at a time (a plain DELETE has no LIMIT in
-    // SQLite builds without SQLITE_ENABLE_UPDATE_DELETE_LIMIT).
-    deleteExpired: db.prepare<[number, number]>(
-      `DELETE FROM ${p}sessions WHERE rowid IN (SELECT rowid FROM ${p}sessions WHERE expires_at <= ? LIMIT ?)`,
-    ),
-    listPage: db.prepare<[string, number, number, number, string, number], SessionRow>(
-      `SELECT * FROM ${p}sessions WHERE user_id = ? AND expires_at > ?
-        AND (created_at > ? OR (created_at = ? AND session_handle > ?)) ORDER BY created_at, session_handle LIMIT ?`,
-    ),
-    listPageTenant: db.prepare<[string, string, number, number, number, string, number], SessionRow>(
-      `SELECT * FROM ${p}sessions WHERE user_id = ? AND tenant_id = ? AND expires_at > ?
-        AND (created_at > ? OR (created_at = ? AND session_handle > ?)) ORDER BY created_at, session_handle LIMIT ?`,
-    ),
-    // Every live session of the user but the new one, newest first, past the first (cap - 1).
-    revokePastCap: db.prepare<[string, string, number, number], { session_handle: string }>(
-      `DELETE FROM ${p}sessions WHERE session_handle IN (
-        SELECT session_handle FROM ${p}sessions WHERE user_id = ? AND session_handle <> ? AND expires_at > ?
-        ORDER BY created_at DESC, session_handle DESC LIMIT -1 OFFSET ?) RETURNING session_handle`,
-    ),
+    deleteExpired: db.prepare<[number, number]>(queries.deleteExpiredBatch),
+    listPage: db.prepare<[string, number, number, number, string, number], SessionRow>(queries.listPage),
+    listPageTenant: db.prepare<[string, string, number, number, number, string, number], SessionRow>(queries.listPageTenant),
+    revokePastCap: db.prepare<[string, string, number, number], { session_handle: string }>(queries.revokePastCap),
     keys: db.prepare<[], SigningKeyRow>(`SELECT * FROM ${p}signing_keys`),
     addKey: db.prepare<[SigningKeyRowValues]>(
       `INSERT INTO ${p}signing_keys (${SIGNING_KEY_COLUMNS.join(", ")}) VALUES (${SIGNING_KEY_COLUMNS.map((column) => `@${column}`).join(", ")})

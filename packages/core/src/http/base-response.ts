@@ -33,14 +33,23 @@ export abstract class BaseResponse {
 
   /** Appends names to Access-Control-Expose-Headers, keeping whatever the app put there. */
   exposeHeaders(...names: string[]): void {
-    const current = toList(this.getHeader("access-control-expose-headers"))
-      .flatMap((value) => value.split(","))
-      .map((value) => value.trim())
-      .filter(Boolean);
-    const lower = new Set(current.map((value) => value.toLowerCase()));
-    const added = names.filter((name) => !lower.has(name.toLowerCase()));
-    if (added.length > 0) this.setHeader("access-control-expose-headers", [...current, ...added].join(", "));
+    const merged = mergeHeaderNames(toList(this.getHeader("access-control-expose-headers")), names);
+    if (merged !== undefined) this.setHeader("access-control-expose-headers", merged);
   }
+}
+
+/**
+ * A comma-separated list of header names (Access-Control-Expose-Headers) with `names` appended,
+ * case-insensitively once each; undefined when every name is already there.
+ */
+export function mergeHeaderNames(current: readonly string[], names: readonly string[]): string | undefined {
+  const list = current
+    .flatMap((value) => value.split(","))
+    .map((value) => value.trim())
+    .filter(Boolean);
+  const lower = new Set(list.map((value) => value.toLowerCase()));
+  const added = names.map((name) => name.trim()).filter((name) => name !== "" && !lower.has(name.toLowerCase()));
+  return added.length > 0 ? [...list, ...added].join(", ") : undefined;
 }
 
 function toList(value: string | string[] | undefined): string[] {

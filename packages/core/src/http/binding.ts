@@ -62,14 +62,33 @@ export function bindBaseObjects(nativeRequest: object, request: BaseRequest, nat
   else bindings.responses.set(nativeResponse, response);
 }
 
+/** A wrapper class, as `boundBaseObjects` takes it to check what it found (only `instanceof` is used). */
+export type WrapperClass<T> = abstract new (...args: never[]) => T;
+
 /** The wrappers bound to these native objects earlier in the request, if any (adapters wrap once). */
 export function boundBaseObjects(
   nativeRequest: object,
   nativeResponse: object,
+): { request: BaseRequest; response: BaseResponse } | undefined;
+/**
+ * With `types`, only wrappers of those classes count, and they come back typed as such: an adapter
+ * gets its own classes back without a cast (another adapter may have bound the same objects).
+ */
+export function boundBaseObjects<Request extends BaseRequest, Response extends BaseResponse>(
+  nativeRequest: object,
+  nativeResponse: object,
+  types: { request: WrapperClass<Request>; response: WrapperClass<Response> },
+): { request: Request; response: Response } | undefined;
+export function boundBaseObjects(
+  nativeRequest: object,
+  nativeResponse: object,
+  types?: { request: WrapperClass<BaseRequest>; response: WrapperClass<BaseResponse> },
 ): { request: BaseRequest; response: BaseResponse } | undefined {
   const request = boundRequest(nativeRequest);
   const response = boundResponse(nativeResponse);
-  return request && response ? { request, response } : undefined;
+  if (!request || !response) return undefined;
+  if (types && !(request instanceof types.request && response instanceof types.response)) return undefined;
+  return { request, response };
 }
 
 function isBaseRequest(value: object): value is BaseRequest {

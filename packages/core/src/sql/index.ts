@@ -78,6 +78,71 @@ export interface SigningKeyRow {
   created_at: SqlInteger;
 }
 
+/**
+ * SQLite's (and D1's) version 1 tables and indexes, for @latch/sqlite's first migration and
+ * @latch/d1's schema. `ifNotExists` makes every statement safe to run again (D1 has no
+ * transaction to check a version in). Frozen: a later schema version appends its own statements.
+ */
+export function sqliteSchemaV1(p: string, options: { ifNotExists: boolean }): string[] {
+  const ine = options.ifNotExists ? "IF NOT EXISTS " : "";
+  return [
+    `CREATE TABLE ${ine}${p}sessions (
+        session_handle TEXT NOT NULL PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        recipe_user_id TEXT NOT NULL,
+        tenant_id TEXT NOT NULL,
+        session_data TEXT NOT NULL,
+        access_token_payload TEXT NOT NULL,
+        refresh_token_hash2 TEXT NOT NULL,
+        parent_refresh_token_hash2 TEXT,
+        refresh_token_rotated_at INTEGER,
+        refresh_token_rotation_key TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT`,
+    `CREATE INDEX ${ine}${p}sessions_user_tenant ON ${p}sessions (user_id, tenant_id)`,
+    `CREATE INDEX ${ine}${p}sessions_expires_at ON ${p}sessions (expires_at)`,
+    `CREATE TABLE ${ine}${p}signing_keys (
+        kid TEXT NOT NULL PRIMARY KEY,
+        algorithm TEXT NOT NULL,
+        private_jwk TEXT NOT NULL,
+        public_jwk TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT`,
+  ];
+}
+
+/** SQLite's (and D1's) version 2: the device columns. Rows from version 1 read them as null. */
+export function sqliteSchemaV2(p: string): string[] {
+  return [`ALTER TABLE ${p}sessions ADD COLUMN user_agent TEXT`, `ALTER TABLE ${p}sessions ADD COLUMN ip TEXT`];
+}
+
+/**
+ * The session statements @latch/sqlite and @latch/d1 share, in SQLite's dialect with positional
+ * parameters (the order each takes is in its comment).
+ */
+export function sqliteSessionQueries(p: string) {
+  const page = "AND (created_at > ? OR (created_at = ? AND session_handle > ?)) ORDER BY created_at, session_handle LIMIT ?";
+  return {
+    /** userId, now, createdAt, createdAt, sessionHandle, limit */
+    listPage: `SELECT * FROM ${p}sessions WHERE user_id = ? AND expires_at > ? ${page}`,
+    /** userId, tenantId, now, createdAt, createdAt, sessionHandle, limit */
+    listPageTenant: `SELECT * FROM ${p}sessions WHERE user_id = ? AND tenant_id = ? AND expires_at > ? ${page}`,
+    /**
+     * userId, the new session's handle, now, cap - 1: every live session of the user but the new
+     * one, newest first, past the first (cap - 1), deleted.
+     */
+    revokePastCap: `DELETE FROM ${p}sessions WHERE session_handle IN (
+        SELECT session_handle FROM ${p}sessions WHERE user_id = ? AND session_handle <> ? AND expires_at > ?
+        ORDER BY created_at DESC, session_handle DESC LIMIT -1 OFFSET ?) RETURNING session_handle`,
+    /**
+     * now, limit: the rowids through the expires_at index, LIMIT rows at a time (a plain DELETE has
+     * no LIMIT in SQLite builds without SQLITE_ENABLE_UPDATE_DELETE_LIMIT).
+     */
+    deleteExpiredBatch: `DELETE FROM ${p}sessions WHERE rowid IN (SELECT rowid FROM ${p}sessions WHERE expires_at <= ? LIMIT ?)`,
+  };
+}
+
 /** The row for a session (named parameters: `@session_handle`, ...). */
 export function sessionRow(record: SessionRecord): SessionRowValues {
   return {

@@ -9,13 +9,11 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * handlers and middleware, edge runtimes, Lambda's Function URL streaming, Deno, Bun).
  */
 export class WebRequest extends BaseRequest {
-  readonly #target: string;
+  #target: string | undefined;
   #body: Promise<string> | undefined;
 
   constructor(readonly original: Request) {
     super();
-    const url = new URL(original.url);
-    this.#target = url.pathname + url.search;
   }
 
   getMethod(): HttpMethod {
@@ -23,6 +21,7 @@ export class WebRequest extends BaseRequest {
   }
 
   getOriginalUrl(): string {
+    this.#target ??= pathAndQuery(this.original.url);
     return this.#target;
   }
 
@@ -49,6 +48,18 @@ export class WebRequest extends BaseRequest {
     this.#body ??= this.original.bodyUsed || !this.original.body ? Promise.resolve("") : readLimited(this.original.clone());
     return this.#body;
   }
+}
+
+/**
+ * Path and query of a `Request`'s URL. `request.url` is already parsed and serialised (absolute,
+ * normalised, no credentials), so slicing it gives what `new URL()` would, without parsing it again
+ * on every request (Latch reads it to match its routes). Some runtimes keep a fragment: cut off.
+ */
+function pathAndQuery(url: string): string {
+  const path = url.indexOf("/", url.indexOf("//") + 2);
+  if (path === -1) return "/";
+  const fragment = url.indexOf("#", path);
+  return fragment === -1 ? url.slice(path) : url.slice(path, fragment);
 }
 
 async function readLimited(request: Request): Promise<string> {

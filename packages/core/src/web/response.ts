@@ -1,4 +1,6 @@
-import { BaseResponse } from "../http/base-response";
+import { BaseResponse, mergeHeaderNames } from "../http/base-response";
+
+const EXPOSE_HEADERS = "access-control-expose-headers";
 
 /**
  * Collects what Latch sets (status, headers, Set-Cookie values, a JSON body) for frameworks where
@@ -77,10 +79,44 @@ export class WebResponse extends BaseResponse {
     return [...this.#headers, ...this.#setCookies.map((value): [string, string] => ["set-cookie", value])];
   }
 
-  /** Latch's own answer as a standard `Response`. */
-  toResponse(): Response {
-    const headers = new Headers({ "content-type": "application/json; charset=utf-8" });
-    for (const [name, value] of this.headerList()) headers.append(name, value);
+  /**
+   * Whether Latch set, removed or answered anything: when false the app's response can go out as it
+   * is (the common case, a verified session that needed no new tokens), at the cost of a few reads.
+   */
+  get modified(): boolean {
+    return (
+      this.#body !== undefined ||
+      this.#status !== undefined ||
+      this.#headers.size > 0 ||
+      this.#removed.size > 0 ||
+      this.#setCookies.length > 0
+    );
+  }
+
+  /**
+   * Writes Latch's headers and cookies into mutable `headers` (a framework's response being built):
+   * removed headers are dropped, Set-Cookie values appended, and names Latch exposes to CORS added
+   * to an Access-Control-Expose-Headers the app set instead of replacing it.
+   */
+  applyToHeaders(headers: Headers): void {
+    for (const name of this.#removed) headers.delete(name);
+    for (const [name, value] of this.#headers) {
+      const merged = name === EXPOSE_HEADERS ? mergedExposeHeaders(headers.get(EXPOSE_HEADERS), value) : value;
+      headers.set(name, merged);
+    }
+    for (const value of this.#setCookies) headers.append("set-cookie", value);
+  }
+
+  /**
+   * Latch's own answer as a standard `Response`. `baseHeaders` are the ones the framework already
+   * set for this response (CORS, for example): kept, with Latch's added as `applyToHeaders` does.
+   */
+  toResponse(baseHeaders?: HeadersInit): Response {
+    const headers = new Headers(baseHeaders);
+    // The base belongs to a response that is not sent: its body's length and type do not apply.
+    headers.delete("content-length");
+    headers.set("content-type", "application/json; charset=utf-8");
+    this.applyToHeaders(headers);
     return new Response(this.#body ?? null, { status: this.#status ?? 200, headers });
   }
 
@@ -91,9 +127,13 @@ export class WebResponse extends BaseResponse {
   applyTo(response: Response): Response {
     if (this.#headers.size === 0 && this.#removed.size === 0 && this.#setCookies.length === 0) return response;
     const headers = new Headers(response.headers);
-    for (const name of this.#removed) headers.delete(name);
-    for (const [name, value] of this.#headers) headers.set(name, value);
-    for (const value of this.#setCookies) headers.append("set-cookie", value);
+    this.applyToHeaders(headers);
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   }
+}
+
+/** The app's exposed names followed by Latch's (each once). */
+function mergedExposeHeaders(appValue: string | null, latchValue: string): string {
+  if (appValue === null) return latchValue;
+  return mergeHeaderNames([appValue], latchValue.split(",")) ?? appValue;
 }

@@ -14,6 +14,11 @@ export interface AdapterHarness {
   start(env: Record<string, string>): Promise<RunningApp>;
   /** The LATCH_STORE to run on; default LATCH_CONFORMANCE_STORE, else a fresh SQLite file per group. */
   storeUrl?: string;
+  /**
+   * Why this app cannot run on a networked store, if it cannot (a runtime whose example runs on
+   * `memory:` only): the groups that need PostgreSQL are then skipped with this reason.
+   */
+  noNetworkedStore?: string;
 }
 
 export interface ConformanceContext {

@@ -13,8 +13,12 @@ async function startGroup(harness: AdapterHarness, group: ConformanceGroup): Pro
   return startContext(harness, group.env, { storeUrl: `postgres://postgres@127.0.0.1:${outage.port}/test`, outage });
 }
 
-/** Outage groups need PostgreSQL: under CI=true they always run; elsewhere they skip loudly without it. */
-async function skipReason(group: ConformanceGroup): Promise<string | undefined> {
+/**
+ * Outage groups need PostgreSQL: under CI=true they always run; elsewhere they skip loudly without
+ * it. An app that cannot use a networked store at all skips them everywhere, saying why.
+ */
+async function skipReason(harness: AdapterHarness, group: ConformanceGroup): Promise<string | undefined> {
+  if (group.throughOutageProxy && harness.noNetworkedStore) return harness.noNetworkedStore;
   if (!group.throughOutageProxy || process.env.CI === "true" || (await isListening(OUTAGE_TARGET))) return undefined;
   const reason = `PostgreSQL is not listening on ${OUTAGE_TARGET.host}:${OUTAGE_TARGET.port}`;
   console.warn(`\u26a0\ufe0f  SKIPPING conformance group "${group.name}": ${reason} (CI=true makes this fail)`);
@@ -38,7 +42,7 @@ export function runAdapterConformance(harness: AdapterHarness): void {
         let ctx: ConformanceContext | undefined;
         let skipped: string | undefined;
         beforeAll(async () => {
-          skipped = await skipReason(group);
+          skipped = await skipReason(harness, group);
           if (!skipped) ctx = await startGroup(harness, group);
         }, 60_000);
         afterAll(async () => {
@@ -60,7 +64,7 @@ export function runAdapterConformance(harness: AdapterHarness): void {
 export async function runConformanceCases(harness: AdapterHarness): Promise<Array<{ group: string; name: string; error?: Error }>> {
   const results: Array<{ group: string; name: string; error?: Error }> = [];
   for (const group of conformanceGroups()) {
-    if (await skipReason(group)) continue;
+    if (await skipReason(harness, group)) continue;
     const ctx = await startGroup(harness, group);
     try {
       for (const testCase of group.cases) {

@@ -1,0 +1,3 @@
+import { latchPackage } from "../../tsup.base";
+
+export default latchPackage({ index: "src/index.ts" });

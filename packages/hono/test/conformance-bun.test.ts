@@ -1,0 +1,4 @@
+import { runAdapterConformance } from "@latch/testing/adapter";
+import { honoHarness } from "./example-app";
+
+runAdapterConformance(honoHarness("bun"));
