@@ -1,5 +1,5 @@
 import type { JSONObject, Latch } from "@latch/core";
-import { adminRoleValidator } from "@latch/example-config";
+import { adminRoleValidator, revokeOtherSessionsOfCaller, sessionsOfCaller } from "@latch/example-config";
 import { createNewSession, middleware, onError, verifySession } from "@latch/hono";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
@@ -78,17 +78,9 @@ export function createApp(latch: Latch): Hono {
     return c.json({ accessTokenPayload: session.getAccessTokenPayload() });
   });
 
-  app.get("/me/sessions", verifySession({ latch }), async (c) => {
-    const { session } = c.var;
-    return c.json({ sessionHandles: await latch.getAllSessionHandlesForUser(session.getUserId(), session.getTenantId()) });
-  });
+  app.get("/me/sessions", verifySession({ latch }), async (c) => c.json(await sessionsOfCaller(latch, c.var.session)));
 
-  app.post("/me/revoke-others", verifySession({ latch }), async (c) => {
-    const { session } = c.var;
-    const handles = await latch.getAllSessionHandlesForUser(session.getUserId(), session.getTenantId());
-    const revoked = await latch.revokeMultipleSessions(handles.filter((handle) => handle !== session.getHandle()));
-    return c.json({ revoked: revoked.length });
-  });
+  app.post("/me/revoke-others", verifySession({ latch }), async (c) => c.json(await revokeOtherSessionsOfCaller(latch, c.var.session)));
 
   app.post("/me/revoke-all", verifySession({ latch }), async (c) => {
     const revoked = await latch.revokeAllSessionsForUser(c.var.session.getUserId());
