@@ -1,0 +1,96 @@
+// Express as users install it: the packed packages from npm in fresh apps, the READMEs' code.
+// One npm install for the three apps (workspaces), so better-sqlite3 compiles once; the two
+// TypeScript apps use the same @types/express (5), which the workspace hoists once.
+import { join } from "node:path";
+import { type RunningApp, spawnApp } from "@latch/testing/adapter";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { outageFlow, sessionFlow } from "../src/flow";
+import { binOf, exec, installGroup } from "../src/npm-app";
+import { readmeSnippet } from "../src/readme";
+import { sqliteLock } from "../src/sqlite-lock";
+
+const LATCH = ["@latch/core", "@latch/express", "@latch/sqlite"];
+
+const tsconfig = (compilerOptions: Record<string, unknown>) =>
+  `${JSON.stringify({ compilerOptions: { strict: true, outDir: "dist", rootDir: "src", types: ["node"], ...compilerOptions }, include: ["src"] }, null, 2)}\n`;
+
+// The subpaths whose types a `module: commonjs` (node10) project must resolve without skipLibCheck.
+const SUBPATHS = `import type { BaseRequest } from "@latch/core";
+import { wrapNode } from "@latch/core/node";
+import { type SessionRow, sqlText } from "@latch/core/sql";
+import { WebRequest } from "@latch/core/web";
+
+export const used: unknown[] = [wrapNode, sqlText, WebRequest];
+export type Used = [BaseRequest, SessionRow];
+`;
+
+let root = "";
+const apps: RunningApp[] = [];
+async function start(name: string, command: string[]): Promise<RunningApp> {
+  const app = await spawnApp({ cwd: join(root, name), command, env: {}, startTimeoutMs: 60_000 });
+  apps.push(app);
+  return app;
+}
+
+beforeAll(async () => {
+  root = await installGroup("express", [
+    {
+      name: "express4-cjs",
+      latch: LATCH,
+      dependencies: { express: "^4.21.2" },
+      files: { "server.js": readmeSnippet("express4-cjs/server.js") },
+    },
+    {
+      name: "express5-esm",
+      type: "module",
+      latch: LATCH,
+      dependencies: { express: "^5.1.0", "@types/express": "^5.0.3", "@types/node": "^20.19.0", typescript: "^6.0.3" },
+      files: {
+        "src/server.ts": readmeSnippet("express5-esm/src/server.ts"),
+        "tsconfig.json": tsconfig({ module: "nodenext", moduleResolution: "nodenext", target: "es2022" }),
+      },
+    },
+    {
+      name: "express-ts-commonjs",
+      latch: LATCH,
+      dependencies: { express: "^5.1.0", "@types/express": "^5.0.3", "@types/node": "^20.19.0", typescript: "^5.9.3" },
+      files: {
+        "src/server.ts": readmeSnippet("express-ts-commonjs/src/server.ts"),
+        "src/subpaths.ts": SUBPATHS,
+        "tsconfig.json": tsconfig({ module: "commonjs", target: "es2022", esModuleInterop: true }),
+      },
+    },
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all(apps.map((app) => app.close()));
+});
+
+describe("Express 4, CommonJS JavaScript, SQLite (express README)", () => {
+  it("runs the flow and survives a store outage", async () => {
+    const app = await start("express4-cjs", [process.execPath, "server.js"]);
+    await sessionFlow(app.baseUrl);
+    await outageFlow(app.baseUrl, sqliteLock(join(root, "express4-cjs")));
+  });
+});
+
+describe("Express 5, TypeScript ESM (nodenext, strict, tsc), SQLite (express README)", () => {
+  it("compiles with tsc and runs the flow", async () => {
+    const dir = join(root, "express5-esm");
+    await exec(dir, process.execPath, [binOf(dir, "typescript", "tsc"), "-p", "."]);
+    const app = await start("express5-esm", [process.execPath, "dist/server.js"]);
+    await sessionFlow(app.baseUrl);
+    await outageFlow(app.baseUrl, sqliteLock(dir));
+  });
+});
+
+describe("TypeScript `module: commonjs` (TypeScript 5.9, node10 resolution) without skipLibCheck (root README)", () => {
+  it("compiles with tsc (core's subpaths included) and runs the flow", async () => {
+    const dir = join(root, "express-ts-commonjs");
+    await exec(dir, process.execPath, [binOf(dir, "typescript", "tsc"), "-p", "."]);
+    const app = await start("express-ts-commonjs", [process.execPath, "dist/server.js"]);
+    await sessionFlow(app.baseUrl);
+    await outageFlow(app.baseUrl, sqliteLock(dir));
+  });
+});
