@@ -1,6 +1,9 @@
-// Express as users install it: the packed packages from npm in fresh apps, the READMEs' code.
-// One npm install for the three apps (workspaces), so better-sqlite3 compiles once; the two
-// TypeScript apps use the same @types/express (5), which the workspace hoists once.
+// The apps on Express as users install them: the packed packages from npm in fresh apps, the
+// READMEs' code. One npm install for the four apps (workspaces), so better-sqlite3 compiles once;
+// the TypeScript apps use the same @types/express (5), which the workspace hoists once.
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { type RunningApp, spawnApp } from "@latch/testing/adapter";
 import { afterAll, beforeAll, describe, it } from "vitest";
@@ -60,6 +63,23 @@ beforeAll(async () => {
         "tsconfig.json": tsconfig({ module: "commonjs", target: "es2022", esModuleInterop: true }),
       },
     },
+    {
+      name: "nestjs-express",
+      latch: ["@latch/core", "@latch/nestjs", "@latch/express", "@latch/sqlite"],
+      dependencies: {
+        "@nestjs/common": "^12.5.1",
+        "@nestjs/core": "^12.5.1",
+        "@nestjs/platform-express": "^12.5.1",
+        "reflect-metadata": "^0.2.2",
+        rxjs: "^7.8.2",
+        "@types/node": "^20.19.0",
+        typescript: "^5.9.3",
+      },
+      files: {
+        "src/main.ts": readmeSnippet("nestjs-express/src/main.ts"),
+        "tsconfig.json": tsconfig({ module: "commonjs", target: "es2022", experimentalDecorators: true, emitDecoratorMetadata: true }),
+      },
+    },
   ]);
 });
 
@@ -90,6 +110,21 @@ describe("TypeScript `module: commonjs` (TypeScript 5.9, node10 resolution) with
     const dir = join(root, "express-ts-commonjs");
     await exec(dir, process.execPath, [binOf(dir, "typescript", "tsc"), "-p", "."]);
     const app = await start("express-ts-commonjs", [process.execPath, "dist/server.js"]);
+    await sessionFlow(app.baseUrl);
+    await outageFlow(app.baseUrl, sqliteLock(dir));
+  });
+});
+
+describe("NestJS on the Express platform, TypeScript CommonJS (nestjs README)", () => {
+  it("installs neither Fastify nor @latch/fastify, compiles with tsc and runs the flow", async () => {
+    const dir = join(root, "nestjs-express");
+    const resolveFromApp = createRequire(join(dir, "package.json")).resolve;
+    for (const name of ["fastify", "@latch/fastify", "@nestjs/platform-fastify"]) {
+      assert.throws(() => resolveFromApp(name), `${name} must not be installed`);
+      assert.equal(existsSync(join(root, "node_modules", name)), false, `${name} must not be installed`);
+    }
+    await exec(dir, process.execPath, [binOf(dir, "typescript", "tsc"), "-p", "."]);
+    const app = await start("nestjs-express", [process.execPath, "dist/main.js"]);
     await sessionFlow(app.baseUrl);
     await outageFlow(app.baseUrl, sqliteLock(dir));
   });

@@ -1,7 +1,7 @@
 import { type GetSessionOptions, type Latch, UnauthorisedError } from "@latch/core";
 import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from "@nestjs/common";
 import { Reflector } from "@nestjs/core";
-import { nativeObjects, wrapNative } from "./platform";
+import { loadPlatform, nativeObjects, platformOf, wrapNative } from "./platform";
 import { LATCH, VERIFY_SESSION_OPTIONS } from "./tokens";
 
 /** Per-route session options for `SessionGuard`: `@VerifySession({ sessionRequired: false })`. */
@@ -25,6 +25,8 @@ export class SessionGuard implements CanActivate {
       {};
     const natives = nativeObjects(context);
     if (!natives) throw new UnauthorisedError("no HTTP request in this execution context", { clearTokens: false });
+    // Loaded at start-up already (LatchModule); this covers a guard used without the module's init.
+    await loadPlatform(platformOf(natives.request, natives.response));
     const { request, response } = wrapNative(natives.request, natives.response);
     const session = await this.latch.getSession(request, response, options);
     if (session) natives.request.session = session;
