@@ -5,9 +5,12 @@ import { latchPackage } from "../../tsup.base";
 // require(), so a CommonJS app gets @latch/express's CJS build on the same CJS @latch/core as this
 // package, not the ESM build on a second copy of core.
 const configs = latchPackage({ index: "src/index.ts" }) as Options[];
-export default configs.map(
-  (config): Options =>
-    config.format?.includes("cjs")
-      ? { ...config, esbuildOptions: (options) => void (options.supported = { ...options.supported, "dynamic-import": false }) }
-      : config,
-);
+export default configs.map((config): Options => {
+  if (!config.format?.includes("cjs")) return config;
+  return {
+    ...config,
+    esbuildOptions: (options) => {
+      options.supported = { ...options.supported, "dynamic-import": false };
+    },
+  };
+});
