@@ -13,4 +13,3 @@ try {
 } catch (error) {
   console.log(error instanceof InvalidClaimError); // true: a route would answer 403
 }
-export {};
