@@ -103,3 +103,14 @@ export function binOf(appDir: string, packageName: string, bin = packageName): s
   if (!relative) throw new Error(`${packageName} has no binary ${bin}`);
   return join(dirname(manifestPath), relative);
 }
+
+/** A strict tsconfig.json compiling `src` to `dist` with these options on top. */
+export function tsconfig(compilerOptions: Record<string, unknown>): string {
+  const options = { strict: true, outDir: "dist", rootDir: "src", types: ["node"], ...compilerOptions };
+  return `${JSON.stringify({ compilerOptions: options, include: ["src"] }, null, 2)}\n`;
+}
+
+/** Compiles an app with the TypeScript it installed. */
+export async function compile(appDir: string): Promise<void> {
+  await exec(appDir, process.execPath, [binOf(appDir, "typescript", "tsc"), "-p", "."]);
+}

@@ -8,14 +8,11 @@ import { join } from "node:path";
 import { type RunningApp, spawnApp } from "@latch/testing/adapter";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { outageFlow, sessionFlow } from "../src/flow";
-import { binOf, exec, installGroup } from "../src/npm-app";
+import { compile, installGroup, tsconfig } from "../src/npm-app";
 import { readmeSnippet } from "../src/readme";
 import { sqliteLock } from "../src/sqlite-lock";
 
 const LATCH = ["@latch/core", "@latch/express", "@latch/sqlite"];
-
-const tsconfig = (compilerOptions: Record<string, unknown>) =>
-  `${JSON.stringify({ compilerOptions: { strict: true, outDir: "dist", rootDir: "src", types: ["node"], ...compilerOptions }, include: ["src"] }, null, 2)}\n`;
 
 // The subpaths whose types a `module: commonjs` (node10) project must resolve without skipLibCheck.
 const SUBPATHS = `import type { BaseRequest } from "@latch/core";
@@ -98,7 +95,7 @@ describe("Express 4, CommonJS JavaScript, SQLite (express README)", () => {
 describe("Express 5, TypeScript ESM (nodenext, strict, tsc), SQLite (express README)", () => {
   it("compiles with tsc and runs the flow", async () => {
     const dir = join(root, "express5-esm");
-    await exec(dir, process.execPath, [binOf(dir, "typescript", "tsc"), "-p", "."]);
+    await compile(dir);
     const app = await start("express5-esm", [process.execPath, "dist/server.js"]);
     await sessionFlow(app.baseUrl);
     await outageFlow(app.baseUrl, sqliteLock(dir));
@@ -108,7 +105,7 @@ describe("Express 5, TypeScript ESM (nodenext, strict, tsc), SQLite (express REA
 describe("TypeScript `module: commonjs` (TypeScript 5.9, node10 resolution) without skipLibCheck (root README)", () => {
   it("compiles with tsc (core's subpaths included) and runs the flow", async () => {
     const dir = join(root, "express-ts-commonjs");
-    await exec(dir, process.execPath, [binOf(dir, "typescript", "tsc"), "-p", "."]);
+    await compile(dir);
     const app = await start("express-ts-commonjs", [process.execPath, "dist/server.js"]);
     await sessionFlow(app.baseUrl);
     await outageFlow(app.baseUrl, sqliteLock(dir));
@@ -123,7 +120,7 @@ describe("NestJS on the Express platform, TypeScript CommonJS (nestjs README)", 
       assert.throws(() => resolveFromApp(name), `${name} must not be installed`);
       assert.equal(existsSync(join(root, "node_modules", name)), false, `${name} must not be installed`);
     }
-    await exec(dir, process.execPath, [binOf(dir, "typescript", "tsc"), "-p", "."]);
+    await compile(dir);
     const app = await start("nestjs-express", [process.execPath, "dist/main.js"]);
     await sessionFlow(app.baseUrl);
     await outageFlow(app.baseUrl, sqliteLock(dir));
