@@ -26,10 +26,15 @@ export type Used = [BaseRequest, SessionRow];
 
 let root = "";
 const apps: RunningApp[] = [];
-async function start(name: string, command: string[]): Promise<RunningApp> {
-  const app = await spawnApp({ cwd: join(root, name), command, env: {}, startTimeoutMs: 60_000 });
+
+/** Compiles the app when it is TypeScript, starts it, runs the flow and a SQLite outage (a held write lock). */
+async function runApp(name: string, entry: string, options: { typescript: boolean }): Promise<void> {
+  const dir = join(root, name);
+  if (options.typescript) await compile(dir);
+  const app = await spawnApp({ cwd: dir, command: [process.execPath, entry], env: {}, startTimeoutMs: 60_000 });
   apps.push(app);
-  return app;
+  await sessionFlow(app.baseUrl);
+  await outageFlow(app.baseUrl, sqliteLock(dir));
 }
 
 beforeAll(async () => {
@@ -86,43 +91,29 @@ afterAll(async () => {
 
 describe("Express 4, CommonJS JavaScript, SQLite (express README)", () => {
   it("runs the flow and survives a store outage", async () => {
-    const app = await start("express4-cjs", [process.execPath, "server.js"]);
-    await sessionFlow(app.baseUrl);
-    await outageFlow(app.baseUrl, sqliteLock(join(root, "express4-cjs")));
+    await runApp("express4-cjs", "server.js", { typescript: false });
   });
 });
 
 describe("Express 5, TypeScript ESM (nodenext, strict, tsc), SQLite (express README)", () => {
-  it("compiles with tsc and runs the flow", async () => {
-    const dir = join(root, "express5-esm");
-    await compile(dir);
-    const app = await start("express5-esm", [process.execPath, "dist/server.js"]);
-    await sessionFlow(app.baseUrl);
-    await outageFlow(app.baseUrl, sqliteLock(dir));
+  it("compiles with tsc, runs the flow and survives a store outage", async () => {
+    await runApp("express5-esm", "dist/server.js", { typescript: true });
   });
 });
 
 describe("TypeScript `module: commonjs` (TypeScript 5.9, node10 resolution) without skipLibCheck (root README)", () => {
-  it("compiles with tsc (core's subpaths included) and runs the flow", async () => {
-    const dir = join(root, "express-ts-commonjs");
-    await compile(dir);
-    const app = await start("express-ts-commonjs", [process.execPath, "dist/server.js"]);
-    await sessionFlow(app.baseUrl);
-    await outageFlow(app.baseUrl, sqliteLock(dir));
+  it("compiles with tsc (core's subpaths included), runs the flow and survives a store outage", async () => {
+    await runApp("express-ts-commonjs", "dist/server.js", { typescript: true });
   });
 });
 
 describe("NestJS on the Express platform, TypeScript CommonJS (nestjs README)", () => {
-  it("installs neither Fastify nor @latch/fastify, compiles with tsc and runs the flow", async () => {
-    const dir = join(root, "nestjs-express");
-    const resolveFromApp = createRequire(join(dir, "package.json")).resolve;
+  it("installs neither Fastify nor @latch/fastify, compiles with tsc, runs the flow and survives a store outage", async () => {
+    const resolveFromApp = createRequire(join(root, "nestjs-express", "package.json")).resolve;
     for (const name of ["fastify", "@latch/fastify", "@nestjs/platform-fastify"]) {
       assert.throws(() => resolveFromApp(name), `${name} must not be installed`);
       assert.equal(existsSync(join(root, "node_modules", name)), false, `${name} must not be installed`);
     }
-    await compile(dir);
-    const app = await start("nestjs-express", [process.execPath, "dist/main.js"]);
-    await sessionFlow(app.baseUrl);
-    await outageFlow(app.baseUrl, sqliteLock(dir));
+    await runApp("nestjs-express", "dist/main.js", { typescript: true });
   });
 });
