@@ -6,6 +6,6 @@ export default defineConfig({
     name: "consumer",
     globalSetup: ["./src/pack.ts"],
     testTimeout: 300_000,
-    hookTimeout: 600_000,
+    hookTimeout: 1_200_000, // an npm install that compiles better-sqlite3 took over 10 minutes on a busy 2-core machine
   },
 });

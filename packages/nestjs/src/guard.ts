@@ -8,7 +8,7 @@ import { LATCH, VERIFY_SESSION_OPTIONS } from "./tokens";
 export const VerifySession = (options: GetSessionOptions = {}) => SetMetadata(VERIFY_SESSION_OPTIONS, options);
 
 /**
- * Verifies the session and puts it on the request (`req.session`). It never writes a response: a
+ * Verifies the session and puts it on the request (`req.latchSession`, and `req.session` when free). It never writes a response: a
  * failed check is thrown as Latch's typed error and `LatchExceptionFilter` answers it, which is
  * what lets the same guard protect GraphQL resolvers.
  */
@@ -29,7 +29,11 @@ export class SessionGuard implements CanActivate {
     await loadPlatform(platformOf(natives.request, natives.response));
     const { request, response } = wrapNative(natives.request, natives.response);
     const session = await this.latch.getSession(request, response, options);
-    if (session) natives.request.session = session;
+    if (session) {
+      natives.request.latchSession = session;
+      // The alias, unless express-session / @fastify/session own `req.session`.
+      if (natives.request.session === undefined) natives.request.session = session;
+    }
     return true;
   }
 }
