@@ -84,7 +84,7 @@ export async function exec(cwd: string, command: string, args: string[], env: Re
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value === undefined || /^(npm_|PNPM|VITEST|NODE_OPTIONS|TURBO|INIT_CWD)/i.test(key)) continue;
+    if (value === undefined || /^(npm_|PNPM|VITEST|NODE_OPTIONS|NODE_PATH|TURBO|INIT_CWD)/i.test(key)) continue;
     env[key] = value;
   }
   return { ...env, ...extra };
@@ -114,3 +114,6 @@ export function tsconfig(compilerOptions: Record<string, unknown>): string {
 export async function compile(appDir: string): Promise<void> {
   await exec(appDir, process.execPath, [binOf(appDir, "typescript", "tsc"), "-p", "."]);
 }
+
+/** Variables for spawnApp (which starts from this process's environment): pnpm's NODE_PATH would let a CommonJS app find the workspace's packages. */
+export const USER_ENV: Record<string, string> = { NODE_PATH: "" };

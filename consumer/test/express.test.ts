@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { type RunningApp, spawnApp } from "@latch/testing/adapter";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { outageFlow, sessionFlow } from "../src/flow";
-import { compile, exec, installGroup, tsconfig } from "../src/npm-app";
+import { compile, exec, installGroup, tsconfig, USER_ENV } from "../src/npm-app";
 import { readmeSnippet } from "../src/readme";
 import { sqliteLock } from "../src/sqlite-lock";
 
@@ -30,7 +30,7 @@ const apps: RunningApp[] = [];
 async function runApp(name: string, entry: string, options: { typescript: boolean }): Promise<void> {
   const dir = join(root, name);
   if (options.typescript) await compile(dir);
-  const app = await spawnApp({ cwd: dir, command: [process.execPath, entry], env: {}, startTimeoutMs: 60_000 });
+  const app = await spawnApp({ cwd: dir, command: [process.execPath, entry], env: USER_ENV, startTimeoutMs: 60_000 });
   apps.push(app);
   await sessionFlow(app.baseUrl);
   await outageFlow(app.baseUrl, sqliteLock(dir));

@@ -7,7 +7,7 @@ import { freePort, type RunningApp, spawnApp } from "@latch/testing/adapter";
 import { type FaultProxy, startFaultProxy } from "@latch/testing/store";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { outageFlow, sessionFlow } from "../src/flow";
-import { compile, installGroup, tsconfig } from "../src/npm-app";
+import { compile, installGroup, tsconfig, USER_ENV } from "../src/npm-app";
 import { readmeSnippet } from "../src/readme";
 
 let root = "";
@@ -54,7 +54,7 @@ describe("Fastify 5, TypeScript ESM, Redis (fastify README)", () => {
     app = await spawnApp({
       cwd: dir,
       command: [process.execPath, "dist/server.js"],
-      env: { REDIS_URL: `redis://127.0.0.1:${outage.port}` },
+      env: { ...USER_ENV, REDIS_URL: `redis://127.0.0.1:${outage.port}` },
       startTimeoutMs: 60_000,
     });
     await sessionFlow(app.baseUrl);
