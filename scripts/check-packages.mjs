@@ -1,10 +1,13 @@
 // Packaging check, the way a consumer meets each public package:
 // 1. every export loads, as ESM (import) and as CJS (require), in a fresh Node process;
 // 2. publint (package.json fields against the files that would be published);
-// 3. arethetypeswrong (the types resolve for ESM and CJS consumers under node16 resolution).
+// 3. arethetypeswrong (the types resolve in every resolution mode: node10 for `module: commonjs`, node16 from CJS
+//    and ESM, bundler), or for ESM consumers only where a package ships no CJS;
+// 4. release metadata: LICENSE, CHANGELOG.md, repository (with directory), homepage, bugs, keywords, engines;
+// 5. `pnpm publish -r --dry-run` would publish exactly the public packages (no private app, no missing package).
 // Catches broken builds that type checks and in-repo tests (which import source or ESM) never see.
 import { execFile } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 
@@ -39,11 +42,45 @@ for (const { dir, manifest } of publicPackages) {
   checks.push({
     what: `${manifest.name} (arethetypeswrong)`,
     dir,
-    command: [bin("attw"), "--pack", ".", "--profile", hasCjs ? "node16" : "esm-only", "--format", "ascii"],
+    command: [bin("attw"), "--pack", ".", ...(hasCjs ? [] : ["--profile", "esm-only"]), "--format", "ascii"],
   });
 }
 
-const failures = [];
+const REPOSITORY = "git+https://github.com/latch-js/latch.git";
+/** What a package's registry page and tarball need; each string is one missing piece. */
+function metadataProblems({ dir, manifest }) {
+  const problems = [];
+  for (const file of ["LICENSE", "CHANGELOG.md", "README.md"]) {
+    if (!existsSync(join(dir, file))) problems.push(`no ${file}`);
+  }
+  for (const file of ["LICENSE", "CHANGELOG.md"]) if (!manifest.files?.includes(file)) problems.push(`"files" lacks ${file}`);
+  if (manifest.license !== "MIT") problems.push('license is not "MIT"');
+  if (manifest.repository?.url !== REPOSITORY || manifest.repository?.directory !== dir) {
+    problems.push(`repository is not { url: ${REPOSITORY}, directory: ${dir} }`);
+  }
+  if (!manifest.homepage?.startsWith("https://github.com/latch-js/latch/")) problems.push("homepage missing");
+  if (!manifest.bugs?.url) problems.push("bugs.url missing");
+  if (!(manifest.keywords?.length > 0)) problems.push("keywords missing");
+  if (!manifest.engines?.node) problems.push("engines.node missing");
+  // Relative links are dead on the registry's page.
+  const relative = readFileSync(join(dir, "README.md"), "utf8").match(/\]\((?!https?:|#|mailto:)[^)]+\)/g);
+  if (relative) problems.push(`README has relative links: ${relative.join(", ")}`);
+  return problems.map((problem) => `${manifest.name}: ${problem}`);
+}
+
+const failures = publicPackages.flatMap(metadataProblems);
+
+/** The names `pnpm publish -r --dry-run` announces (lines like "📦 @latch/core@0.1.0 → registry"). */
+async function namesPublishWouldPublish() {
+  const { stdout, stderr } = await run("pnpm", ["publish", "-r", "--dry-run", "--no-git-checks"], { maxBuffer: 16 * 1024 * 1024 });
+  return [...`${stdout}\n${stderr}`.matchAll(/📦 (@?[^@\s]+)@\S+ →/g)].map((match) => match[1]).sort();
+}
+const expectedNames = publicPackages.map(({ manifest }) => manifest.name).sort();
+const publishedNames = await namesPublishWouldPublish();
+if (JSON.stringify(publishedNames) !== JSON.stringify(expectedNames)) {
+  failures.push(`pnpm publish -r --dry-run publishes [${publishedNames.join(", ")}], expected [${expectedNames.join(", ")}]`);
+}
+
 async function worker(queue) {
   for (let check = queue.shift(); check; check = queue.shift()) {
     const [command, ...args] = check.command;
@@ -62,5 +99,6 @@ if (failures.length > 0) {
   process.exit(1);
 }
 console.log(
-  `check-packages: ${checks.length} checks pass (exports load as ESM and CJS, publint, arethetypeswrong) over ${publicPackages.length} packages`,
+  `check-packages: ${checks.length} checks pass (exports load as ESM and CJS, publint, arethetypeswrong), metadata and publish set` +
+    ` (${publishedNames.length} packages) right over ${publicPackages.length} packages`,
 );

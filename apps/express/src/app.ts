@@ -50,7 +50,7 @@ export function createApp(latch: Latch): Express {
   });
 
   app.get("/optional", verifySession({ latch, sessionRequired: false }), (req, res) => {
-    res.json({ userId: req.session?.getUserId() ?? null });
+    res.json({ userId: req.latchSession?.getUserId() ?? null });
   });
 
   app.get("/me/data", verifySession({ latch }), async (req, res) => {

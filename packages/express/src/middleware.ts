@@ -12,17 +12,22 @@ import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Respon
 import { ExpressRequest } from "./request";
 import { ExpressResponse } from "./response";
 
+// Only `latchSession` is declared on every Request: declaring `session` too would clash with
+// express-session's `session` (TypeScript requires one type per property across declarations).
 declare global {
   namespace Express {
     interface Request {
-      /** The verified session, set by `verifySession()`. */
-      session?: SessionContainer;
+      /** The verified session, set by `verifySession()` (also on `req.session` when nothing else owns it). */
+      latchSession?: SessionContainer;
     }
   }
 }
 
-/** An Express request after `verifySession()` with a required session. */
-export type SessionRequest = Request & { session: SessionContainer };
+/**
+ * An Express request after `verifySession()` with a required session: `req.latchSession`, and
+ * `req.session` as its alias (unless another middleware such as express-session owns `req.session`).
+ */
+export type SessionRequest = Request & { session: SessionContainer; latchSession: SessionContainer };
 
 /** Which Latch instance to use; default: the one `init()` made. */
 export interface AdapterOptions {
@@ -69,7 +74,7 @@ export function middleware(options: AdapterOptions = {}): RequestHandler {
 }
 
 /**
- * Verifies the session and puts it on `req.session`; Latch errors go to `next(err)`, where
+ * Verifies the session and puts it on `req.latchSession` and `req.session` (the alias, when free); Latch errors go to `next(err)`, where
  * `errorHandler()` answers them. Works with Express 4 (no promise support needed) and 5.
  */
 export function verifySession(options: GetSessionOptions & AdapterOptions = {}): RequestHandler {
@@ -90,7 +95,12 @@ export function verifySession(options: GetSessionOptions & AdapterOptions = {}):
 }
 
 function attach(req: Request, session: SessionContainer | undefined, next: NextFunction): void {
-  if (session) req.session = session;
+  if (session) {
+    req.latchSession = session;
+    // The alias, unless express-session (or another middleware) put its own object there.
+    const native = req as { session?: unknown };
+    if (native.session === undefined) native.session = session;
+  }
   next();
 }
 

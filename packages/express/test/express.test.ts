@@ -36,4 +36,31 @@ describe("express adapter", () => {
     expect(anonymous.status).toBe(401);
     expect(anonymous.body).toEqual({ message: "unauthorised" });
   });
+
+  it("leaves req.session to express-session (or any middleware that owns it) and sets req.latchSession", async () => {
+    const latch = new Latch({ store: new MemoryStore(), appInfo: { apiDomain: "http://127.0.0.1" }, jwtAlgorithm: "EdDSA" });
+    const app = express();
+    app.post("/login", async (req, res) => {
+      await latch.createNewSession(req, res, "alice");
+      res.json({ ok: true });
+    });
+    // What express-session does: its own object on req.session before the routes.
+    const owned = (req: express.Request, _res: express.Response, next: express.NextFunction) => {
+      (req as { session?: unknown }).session = { cookie: {}, views: 1 };
+      next();
+    };
+    app.get("/owned", owned, verifySession({ latch }), (req, res) => {
+      res.json({ theirs: (req as { session?: unknown }).session, userId: req.latchSession?.getUserId() });
+    });
+    app.get("/free", verifySession({ latch }), (req, res) => {
+      res.json({ alias: (req as SessionRequest).session === req.latchSession, userId: req.latchSession?.getUserId() });
+    });
+    app.use(errorHandler({ latch }));
+    const server = app.listen(0, "127.0.0.1");
+    servers.push(server);
+    const client = new HttpClient(await listeningUrl(server));
+    await client.post("/login");
+    expect((await client.get("/owned")).body).toEqual({ theirs: { cookie: {}, views: 1 }, userId: "alice" });
+    expect((await client.get("/free")).body).toEqual({ alias: true, userId: "alice" });
+  });
 });

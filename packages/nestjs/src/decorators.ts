@@ -4,5 +4,5 @@ import { nativeObjects } from "./platform";
 
 /** The session `SessionGuard` verified (undefined on an optional route without one). */
 export const Session = createParamDecorator((_data: unknown, context: ExecutionContext): SessionContainer | undefined => {
-  return nativeObjects(context)?.request.session as SessionContainer | undefined;
+  return nativeObjects(context)?.request.latchSession as SessionContainer | undefined;
 });

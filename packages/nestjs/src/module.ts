@@ -1,10 +1,21 @@
 import { Latch, type LatchConfig } from "@latch/core";
-import { type DynamicModule, Global, type MiddlewareConsumer, Module, type NestModule, type Provider } from "@nestjs/common";
-import { APP_FILTER, APP_INTERCEPTOR } from "@nestjs/core";
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  type OnModuleInit,
+  type Provider,
+} from "@nestjs/common";
+import { APP_FILTER, APP_INTERCEPTOR, HttpAdapterHost } from "@nestjs/core";
 import { LatchBindingInterceptor } from "./binding.interceptor";
 import { LatchExceptionFilter } from "./exception-filter";
 import { SessionGuard } from "./guard";
 import { LatchMiddleware } from "./middleware";
+import { loadPlatform } from "./platform";
 import { LATCH } from "./tokens";
 
 export interface LatchModuleAsyncOptions {
@@ -14,7 +25,18 @@ export interface LatchModuleAsyncOptions {
   useFactory: (...args: never[]) => LatchConfig | Latch | Promise<LatchConfig | Latch>;
 }
 
+/** Loads the adapter of the platform the app runs on before it serves a request. */
+@Injectable()
+class LatchPlatformLoader implements OnModuleInit {
+  constructor(@Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {}
+
+  async onModuleInit(): Promise<void> {
+    await loadPlatform(this.adapterHost.httpAdapter?.getType());
+  }
+}
+
 const shared: Provider[] = [
+  LatchPlatformLoader,
   SessionGuard,
   { provide: APP_FILTER, useClass: LatchExceptionFilter },
   { provide: APP_INTERCEPTOR, useClass: LatchBindingInterceptor },

@@ -11,13 +11,24 @@ function isStored(value: unknown): value is StoredPrimitive {
   return typeof value === "object" && value !== null && "v" in value && typeof (value as { t?: unknown }).t === "number";
 }
 
-/** A claim holding one JSON primitive, stored as `{ v: value, t: fetchedAt }` (SuperTokens' shape). */
-export class PrimitiveClaim<T extends JSONPrimitive> extends SessionClaim<T> {
-  constructor(options: { key: string; fetchValue: (context: ClaimFetchContext) => T | undefined | Promise<T | undefined> }) {
-    super(options.key, options.fetchValue);
+/** Accepted only when `T` is a JSON primitive; otherwise `fetchValue` is `never`, which names the mistake. */
+type OnlyPrimitive<T> = [T] extends [JSONPrimitive] ? unknown : { fetchValue: never };
+
+/**
+ * A claim holding one JSON primitive, stored as `{ v: value, t: fetchedAt }` (SuperTokens' shape).
+ * `T` is constrained to `{} | null` (not to `JSONPrimitive`) so that TypeScript widens an inferred
+ * literal: `new PrimitiveClaim({ key, fetchValue: () => "user" })` is a claim of `string`, and
+ * `validators.hasValue("admin")` type-checks. `OnlyPrimitive` keeps objects and arrays out.
+ */
+// biome-ignore lint/complexity/noBannedTypes: `{}` (unlike `JSONPrimitive`) lets an inferred literal widen; OnlyPrimitive admits primitives only.
+export class PrimitiveClaim<T extends {} | null> extends SessionClaim<T & JSONPrimitive> {
+  constructor(
+    options: { key: string; fetchValue: (context: ClaimFetchContext) => T | undefined | Promise<T | undefined> } & OnlyPrimitive<T>,
+  ) {
+    super(options.key, options.fetchValue as SessionClaim<T & JSONPrimitive>["fetchValue"]);
   }
 
-  addToPayload(payload: JSONObject, value: T, now = Date.now()): JSONObject {
+  addToPayload(payload: JSONObject, value: T & JSONPrimitive, now = Date.now()): JSONObject {
     return { ...payload, [this.key]: { v: value, t: now } };
   }
 
@@ -25,9 +36,9 @@ export class PrimitiveClaim<T extends JSONPrimitive> extends SessionClaim<T> {
     return { ...payload, [this.key]: null };
   }
 
-  getValueFromPayload(payload: JSONObject): T | undefined {
+  getValueFromPayload(payload: JSONObject): (T & JSONPrimitive) | undefined {
     const stored = payload[this.key];
-    return isStored(stored) ? (stored.v as T) : undefined;
+    return isStored(stored) ? (stored.v as T & JSONPrimitive) : undefined;
   }
 
   getLastRefetchTime(payload: JSONObject): number | undefined {

@@ -1,0 +1,29 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { cleanEnv } from "./npm-app";
+
+/**
+ * A SQLite outage as users meet it: another process holds the database's write lock past the
+ * store's busy timeout. `down()` takes the lock (through the app's own better-sqlite3), `up()` lets go.
+ */
+export function sqliteLock(appDir: string, file = "latch.db"): { down(): Promise<void>; up(): Promise<void> } {
+  let holder: ChildProcess | undefined;
+  const script = `const db = require("better-sqlite3")(${JSON.stringify(file)}); db.exec("BEGIN EXCLUSIVE");
+process.stdout.write("locked\\n"); process.stdin.resume(); process.stdin.on("end", () => { db.exec("ROLLBACK"); db.close(); });`;
+  return {
+    async down() {
+      const child = spawn(process.execPath, ["-e", script], { cwd: appDir, env: cleanEnv(), stdio: ["pipe", "pipe", "inherit"] });
+      holder = child;
+      await new Promise<void>((resolve, reject) => {
+        child.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes("locked") && resolve());
+        child.once("exit", (code) => reject(new Error(`the lock holder exited with ${code}`)));
+      });
+    },
+    async up() {
+      if (!holder || holder.exitCode !== null) return;
+      const exited = once(holder, "exit");
+      holder.stdin?.end();
+      await exited;
+    },
+  };
+}
