@@ -202,7 +202,8 @@ describe("onEvent", () => {
   });
 
   it("a handler that throws, rejects or never settles neither fails nor delays the call", async () => {
-    const log = vi.spyOn(console, "debug").mockImplementation(() => {});
+    // Hook failures are operator-relevant: reported through the logger's warn (console by default).
+    const log = vi.spyOn(console, "warn").mockImplementation(() => {});
     try {
       for (const onEvent of [
         () => {
@@ -212,7 +213,7 @@ describe("onEvent", () => {
         () => new Promise<void>(() => {}),
       ]) {
         const handler = vi.fn(onEvent);
-        const latch = latchWith({ onEvent: handler, debug: true });
+        const latch = latchWith({ onEvent: handler });
         const session = await latch.createNewSessionWithoutRequestResponse("public", "judy");
         // The call has returned before the handler was even called: it runs from a timer.
         expect(handler).not.toHaveBeenCalled();
