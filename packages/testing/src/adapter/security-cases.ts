@@ -64,6 +64,21 @@ async function loggedIn(ctx: ConformanceContext, userId = `user-${randomUUID()}`
   return { client, userId, accessToken, refreshToken, login, sessionHandle: (login.body as { sessionHandle: string }).sessionHandle };
 }
 
+/**
+ * A 1 MB login body: 400 or 413, or the server answers 413 and closes the connection before the
+ * client has finished sending (Fastify's body limit; Node 22's fetch then fails with EPIPE or
+ * ECONNRESET instead of reading the answer). Any other failure is thrown.
+ */
+async function oversizeLoginStatus(client: HttpClient, field: string): Promise<number | "closed"> {
+  try {
+    return (await client.post("/login", { json: { userId: "ok", [field]: { blob: "x".repeat(1024 * 1024) } } })).status;
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    if (code === "EPIPE" || code === "ECONNRESET") return "closed";
+    throw error;
+  }
+}
+
 async function serverJwks(client: HttpClient): Promise<JWK[]> {
   const reply = await client.get("/auth/jwt/jwks.json");
   assert.equal(reply.status, 200);
@@ -477,8 +492,8 @@ const inputCases: ConformanceCase[] = [
         assert.equal(reply.setCookies.length, 0, "a refused login sets no cookie");
       }
       for (const field of ["accessTokenPayload", "sessionData"]) {
-        const big = await client.post("/login", { json: { userId: "ok", [field]: { blob: "x".repeat(1024 * 1024) } } });
-        assert.ok(big.status === 400 || big.status === 413, `a 1 MB ${field} gave ${big.status}`);
+        const status = await oversizeLoginStatus(client, field);
+        assert.ok(status === 400 || status === 413 || status === "closed", `a 1 MB ${field} gave ${status}`);
       }
       assert.equal((await client.get("/public")).status, 200);
     },
