@@ -396,13 +396,14 @@ export class SessionManager {
     }
     if (chosen.kind === "parentInGrace") return this.#rotated(chosen, chosen.record);
 
+    const newExpiresAt = now + this.config.refreshTokenValidityMs;
     const rotated = await this.#store("rotate the refresh token", () =>
       this.config.store.rotateRefreshToken({
         sessionHandle: chosen.record.sessionHandle,
         expectedRefreshTokenHash2: chosen.presentedHash2,
         newRefreshTokenHash2: chosen.childHash2,
         rotatedAt: now,
-        newExpiresAt: now + this.config.refreshTokenValidityMs,
+        newExpiresAt,
       }),
     );
     if (rotated) {
@@ -411,7 +412,7 @@ export class SessionManager {
         parentRefreshTokenHash2: chosen.record.refreshTokenHash2,
         refreshTokenHash2: chosen.childHash2,
         refreshTokenRotatedAt: now,
-        expiresAt: now + this.config.refreshTokenValidityMs,
+        expiresAt: newExpiresAt,
       });
     }
     // A parallel refresh with the same token won the race: this one is now the in-grace parent.
