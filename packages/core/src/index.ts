@@ -51,6 +51,7 @@ export { SessionContainer, type SessionTokens } from "./session/session";
 export { cleanupBatchSize, DEFAULT_CLEANUP_BATCH_SIZE, deleteInBatches, yieldToEventLoop } from "./store/expired-cleanup";
 export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store";
 export { compareSessions, sessionPage, sessionsPastCap } from "./store/session-order";
+export type * from "./store/revocation-feed";
 export type * from "./store/session-store";
 export { checkStoreUrl, type StoreUrlKind } from "./store/store-url";
 export type { AccessTokenClaims, AccessTokenPayload } from "./tokens/access-token";

@@ -11,6 +11,8 @@
  * - A store that cannot reach its backend throws `StoreUnavailableError` (from `@latch/core`), and a
  *   failed write leaves nothing half-written.
  */
+import type { RevocationSubscription, RevocationWatcher, WatchRevocationsOptions } from "./revocation-feed";
+
 export type JSONPrimitive = string | number | boolean | null;
 export type JSONValue = JSONPrimitive | JSONValue[] | { [key: string]: JSONValue };
 export type JSONObject = { [key: string]: JSONValue };
@@ -123,6 +125,12 @@ export interface SessionStore {
   addSigningKey(key: SigningKeyRecord): Promise<void>;
   /** Removes these keys (unknown kids are ignored). */
   removeSigningKeys(kids: readonly string[]): Promise<void>;
+
+  /**
+   * Optional: the store's revocation feed (see revocation-feed.ts for the contract). A store that
+   * has one lets every server refuse a revoked session's access tokens within about a second.
+   */
+  watchRevocations?(watcher: RevocationWatcher, options: WatchRevocationsOptions): Promise<RevocationSubscription>;
 
   /** Releases connections or files the store opened itself (not ones the app passed in). */
   close(): Promise<void>;
