@@ -1,4 +1,5 @@
 import { isListening } from "@latch/testing/adapter";
+import { createScratchDatabase, takesScratchDatabase } from "@latch/testing/store";
 
 /** The networked stores of this project's machines (issue 6), overridable for other setups. */
 export const networkedStores = [
@@ -15,4 +16,15 @@ export async function storeTestsRun(store: { name: string; port: number }, what:
   if (process.env.CI === "true" || (await isListening({ host: "127.0.0.1", port: store.port }))) return true;
   console.warn(`\u26a0\ufe0f  SKIPPING ${what} on ${store.name}: nothing listens on 127.0.0.1:${store.port} (CI=true makes this fail)`);
   return false;
+}
+
+/**
+ * The store URL a test starts example apps on: on PostgreSQL and MySQL a database of the test's own
+ * (the apps take no table prefix, and the shared `test` database may hold another run's tables),
+ * dropped by `release`; other stores as they are.
+ */
+export async function storeOfItsOwn(url: string): Promise<{ url: string; release: () => Promise<void> }> {
+  if (!takesScratchDatabase(url)) return { url, release: async () => {} };
+  const scratch = await createScratchDatabase(url);
+  return { url: scratch.url, release: () => scratch.drop() };
 }

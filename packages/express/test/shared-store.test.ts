@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { freePort, HttpClient, type RunningApp } from "@latch/testing/adapter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startExpressExample } from "./example-app";
-import { networkedStores, storeTestsRun } from "./networked-stores";
+import { networkedStores, storeOfItsOwn, storeTestsRun } from "./networked-stores";
 
 // Issue 6: several app servers on one store sign and verify each other's tokens, because the
 // signing keys live in the store. Two Express example processes, started at the same moment on
@@ -36,16 +36,20 @@ for (const store of stores) {
   describe.skipIf(!runs)(`two servers on one store: ${store.name}`, () => {
     let first: RunningApp;
     let second: RunningApp;
+    let release: (() => Promise<void>) | undefined;
 
     beforeAll(async () => {
+      const own = await storeOfItsOwn(store.url);
+      release = own.release;
       const [firstPort, secondPort] = [await freePort(), await freePort()];
       const apiDomain = `http://127.0.0.1:${firstPort}`;
-      const env = (port: number) => ({ LATCH_STORE: store.url, PORT: String(port), LATCH_API_DOMAIN: apiDomain });
+      const env = (port: number) => ({ LATCH_STORE: own.url, PORT: String(port), LATCH_API_DOMAIN: apiDomain });
       [first, second] = await Promise.all([startExpressExample(env(firstPort)), startExpressExample(env(secondPort))]);
     }, 60_000);
 
     afterAll(async () => {
       await Promise.all([first?.close(), second?.close()]);
+      await release?.();
     });
 
     it("a token from one is verified by the other, refreshed there, and works on the first again", async () => {

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HttpClient, type RunningApp, spawnApp } from "@latch/testing/adapter";
 import { describe, expect, it } from "vitest";
+import { storeOfItsOwn } from "./networked-stores";
 
 // Soak (issue 9; RFC 9700 §4.14.2, OWASP ASVS 3.3.1): many clients log in, call, refresh (some
 // with two refreshes in flight at once, as two tabs do) and sign out concurrently against the
@@ -187,10 +188,14 @@ describe("soak", () => {
         console.warn("\u26a0\ufe0f  SKIPPING the PostgreSQL soak: nothing listens on 127.0.0.1:5432 (CI=true makes this fail)");
         return test.skip();
       }
-      // A fresh database would be best; a unique table prefix is not configurable through the
-      // example's environment, so the soak shares the default tables with other runs, which is fine:
-      // every check above is about the sessions this run created.
-      await soak("postgres://postgres@127.0.0.1:5432/test");
+      // A database of its own: the example takes no table prefix, and the shared `test` database
+      // may hold another run's tables (once, a newer schema version that refused every login).
+      const own = await storeOfItsOwn("postgres://postgres@127.0.0.1:5432/test");
+      try {
+        await soak(own.url);
+      } finally {
+        await own.release();
+      }
     },
     (SECONDS + 90) * 1000,
   );

@@ -3,6 +3,7 @@ import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FaultProxy as OutageProxy } from "../store/faults";
+import { createScratchDatabase, takesScratchDatabase } from "../store/scratch-database";
 import { freePort, type RunningApp } from "./app-process";
 import { HttpClient, type Reply } from "./http-client";
 
@@ -36,15 +37,30 @@ export interface ConformanceContext {
 
 /**
  * The store the suite runs the app on: LATCH_CONFORMANCE_STORE when set (e.g. a postgres:// URL),
- * else a fresh SQLite file per app start, so groups never share sessions.
+ * else a fresh SQLite file per app start, so groups never share sessions. On PostgreSQL and MySQL
+ * each group gets a database of its own on that server, dropped after it (the example apps take
+ * no table prefix, and what another run left in a shared database must not decide this one); with
+ * `reachVia`, the app reaches that database through another address (an outage proxy).
  */
-function storeForGroup(storeUrl: string | undefined): { url: string; cleanup: () => void } {
+async function storeForGroup(
+  storeUrl: string | undefined,
+  reachVia?: { port: number },
+): Promise<{ url: string; cleanup: () => Promise<void> }> {
   const configured = storeUrl ?? process.env.LATCH_CONFORMANCE_STORE;
-  if (configured) return { url: configured, cleanup: () => {} };
+  if (configured && takesScratchDatabase(configured)) {
+    const scratch = await createScratchDatabase(configured);
+    const url = new URL(scratch.url);
+    if (reachVia) {
+      url.hostname = "127.0.0.1";
+      url.port = String(reachVia.port);
+    }
+    return { url: url.toString(), cleanup: () => scratch.drop() };
+  }
+  if (configured) return { url: configured, cleanup: async () => {} };
   const file = join(tmpdir(), `latch-conformance-${randomUUID()}.db`);
   return {
     url: `sqlite:${file}`,
-    cleanup: () => {
+    cleanup: async () => {
       for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
     },
   };
@@ -55,7 +71,7 @@ export async function startContext(
   groupEnv: Record<string, string>,
   options: { storeUrl?: string; outage?: OutageProxy } = {},
 ): Promise<ConformanceContext> {
-  const store = storeForGroup(options.storeUrl ?? harness.storeUrl);
+  const store = await storeForGroup(options.storeUrl ?? harness.storeUrl, options.outage);
   // One port for the context's life, so clients keep working across restart().
   const env = { LATCH_STORE: store.url, PORT: String(await freePort()), ...groupEnv };
   let app = await harness.start(env);
@@ -78,7 +94,7 @@ export async function startContext(
     async close() {
       await app.close();
       await options.outage?.close();
-      store.cleanup();
+      await store.cleanup();
     },
   };
 }

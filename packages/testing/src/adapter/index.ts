@@ -10,7 +10,8 @@ const OUTAGE_TARGET = { host: "127.0.0.1", port: Number(process.env.LATCH_OUTAGE
 async function startGroup(harness: AdapterHarness, group: ConformanceGroup): Promise<ConformanceContext> {
   if (!group.throughOutageProxy) return startContext(harness, group.env);
   const outage = await startOutageProxy(OUTAGE_TARGET);
-  return startContext(harness, group.env, { storeUrl: `postgres://postgres@127.0.0.1:${outage.port}/test`, outage });
+  // The group's own database is made on the real server; the app reaches it through the proxy.
+  return startContext(harness, group.env, { storeUrl: `postgres://postgres@${OUTAGE_TARGET.host}:${OUTAGE_TARGET.port}/test`, outage });
 }
 
 /**

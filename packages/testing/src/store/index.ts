@@ -7,6 +7,7 @@ export { HOSTILE_IDENTIFIERS, HOSTILE_STRINGS, hostileJson, largeJson, randomHas
 export { checkManyProcesses, type MultiProcessRun, type MultiProcessStore } from "./multi-process";
 export { runStoreOutageConformance, type StoreOutageHarness } from "./outage";
 export { type LocalRedisCluster, redisClusterToolsMissing, startRedisCluster } from "./redis-cluster";
+export { createScratchDatabase, type ScratchDatabase, takesScratchDatabase } from "./scratch-database";
 export { runStoreSecretChecks, type StoreWithRawView } from "./secrets";
 export { injectedSkipReason, serviceGlobalSetup, serviceSkipReason } from "./service";
 
