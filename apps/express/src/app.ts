@@ -1,6 +1,6 @@
 import { getAllCORSHeaders, type Latch } from "@latch/core";
 import { adminRoleValidator, revokeOtherSessionsOfCaller, sessionsOfCaller } from "@latch/example-config";
-import { errorHandler, middleware, type SessionRequest, verifySession } from "@latch/express";
+import { errorHandler, middleware, type VerifiedSessionRequest, verifySession } from "@latch/express";
 import express, { type Express, type Request, type Response } from "express";
 import { demoPageDir } from "./demo-page";
 
@@ -40,7 +40,7 @@ export function createApp(latch: Latch): Express {
   });
 
   app.get("/me", verifySession({ latch }), (req, res) => {
-    const { session } = req as SessionRequest;
+    const { session } = req as VerifiedSessionRequest;
     res.json({
       userId: session.getUserId(),
       tenantId: session.getTenantId(),
@@ -54,30 +54,30 @@ export function createApp(latch: Latch): Express {
   });
 
   app.get("/me/data", verifySession({ latch }), async (req, res) => {
-    res.json({ sessionData: await (req as SessionRequest).session.getSessionDataFromDatabase() });
+    res.json({ sessionData: await (req as VerifiedSessionRequest).session.getSessionDataFromDatabase() });
   });
 
   app.put("/me/data", verifySession({ latch }), async (req, res) => {
-    await (req as SessionRequest).session.updateSessionDataInDatabase(req.body?.sessionData);
+    await (req as VerifiedSessionRequest).session.updateSessionDataInDatabase(req.body?.sessionData);
     res.json({ status: "OK" });
   });
 
   app.patch("/me/payload", verifySession({ latch }), async (req, res) => {
-    const { session } = req as SessionRequest;
+    const { session } = req as VerifiedSessionRequest;
     await session.mergeIntoAccessTokenPayload(req.body?.accessTokenPayload);
     res.json({ accessTokenPayload: session.getAccessTokenPayload() });
   });
 
   app.get("/me/sessions", verifySession({ latch }), async (req, res) => {
-    res.json(await sessionsOfCaller(latch, (req as SessionRequest).session));
+    res.json(await sessionsOfCaller(latch, (req as VerifiedSessionRequest).session));
   });
 
   app.post("/me/revoke-others", verifySession({ latch }), async (req, res) => {
-    res.json(await revokeOtherSessionsOfCaller(latch, (req as SessionRequest).session));
+    res.json(await revokeOtherSessionsOfCaller(latch, (req as VerifiedSessionRequest).session));
   });
 
   app.post("/me/revoke-all", verifySession({ latch }), async (req, res) => {
-    const revoked = await latch.revokeAllSessionsForUser((req as SessionRequest).session.getUserId());
+    const revoked = await latch.revokeAllSessionsForUser((req as VerifiedSessionRequest).session.getUserId());
     res.json({ revoked: revoked.length });
   });
 
@@ -91,7 +91,7 @@ export function createApp(latch: Latch): Express {
 
   // Demo only (apps/demo): revoke one of the caller's own sessions by handle.
   app.post("/me/sessions/revoke", verifySession({ latch }), async (req, res) => {
-    const { session } = req as SessionRequest;
+    const { session } = req as VerifiedSessionRequest;
     const sessionHandle: unknown = req.body?.sessionHandle;
     const own = await latch.getAllSessionHandlesForUser(session.getUserId(), session.getTenantId());
     if (typeof sessionHandle !== "string" || !own.includes(sessionHandle)) {

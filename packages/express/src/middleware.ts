@@ -24,10 +24,18 @@ declare global {
 }
 
 /**
- * An Express request after `verifySession()` with a required session: `req.latchSession`, and
- * `req.session` as its alias (unless another middleware such as express-session owns `req.session`).
+ * The request type to annotate handlers with, as SuperTokens users do:
+ * `app.get("/me", verifySession(), (req: SessionRequest, res) => …)`. Every Express request is
+ * assignable to it (the session is optional in the type), which is what lets that annotation
+ * compile under `strict`; after a required `verifySession()` the session is always there.
  */
-export type SessionRequest = Request & { session: SessionContainer; latchSession: SessionContainer };
+export type SessionRequest = Request & { session?: SessionContainer; latchSession?: SessionContainer };
+
+/**
+ * A request after a required `verifySession()`, for a cast: `(req as VerifiedSessionRequest).latchSession`
+ * (and `.session`, its alias, unless express-session or another middleware owns `req.session`).
+ */
+export type VerifiedSessionRequest = Request & { session: SessionContainer; latchSession: SessionContainer };
 
 /** Which Latch instance to use; default: the one `init()` made. */
 export interface AdapterOptions {

@@ -4,7 +4,7 @@ import { Latch, MemoryStore } from "@latch/core";
 import { HttpClient, listeningUrl } from "@latch/testing/adapter";
 import express from "express";
 import { afterEach, describe, expect, it } from "vitest";
-import { errorHandler, type SessionRequest, verifySession } from "../src/index";
+import { errorHandler, type SessionRequest, type VerifiedSessionRequest, verifySession } from "../src/index";
 
 const servers: Server[] = [];
 afterEach(() => {
@@ -21,7 +21,7 @@ describe("express adapter", () => {
       const again = await latch.getSession(req, res, { sessionRequired: false });
       res.json({ handle: session.getHandle(), again: again === undefined });
     });
-    app.get("/me", verifySession({ latch }), (req, res) => void res.json({ userId: (req as SessionRequest).session.getUserId() }));
+    app.get("/me", verifySession({ latch }), (req, res) => void res.json({ userId: (req as VerifiedSessionRequest).session.getUserId() }));
     app.use(errorHandler({ latch }));
     const server = app.listen(0, "127.0.0.1");
     servers.push(server);
@@ -35,6 +35,29 @@ describe("express adapter", () => {
     const anonymous = await client.get("/me", { cookies: false });
     expect(anonymous.status).toBe(401);
     expect(anonymous.body).toEqual({ message: "unauthorised" });
+  });
+
+  it("compiles and serves a handler annotated (req: SessionRequest, res), as SuperTokens users write it", async () => {
+    const latch = new Latch({ store: new MemoryStore(), appInfo: { apiDomain: "http://127.0.0.1" }, jwtAlgorithm: "EdDSA" });
+    const app = express();
+    app.post("/login", async (req: SessionRequest, res: express.Response) => {
+      await latch.createNewSession(req, res, "alice");
+      res.json({ ok: true });
+    });
+    // `pnpm typecheck` compiles this file: before, the annotation failed with "No overload matches this call".
+    app.get("/me", verifySession({ latch }), (req: SessionRequest, res) => {
+      res.json({ userId: req.session?.getUserId(), same: req.session === req.latchSession });
+    });
+    app.get("/me-async", verifySession({ latch }), async (req: SessionRequest, res: express.Response) => {
+      res.json({ handle: req.latchSession?.getHandle() });
+    });
+    app.use(errorHandler({ latch }));
+    const server = app.listen(0, "127.0.0.1");
+    servers.push(server);
+    const client = new HttpClient(await listeningUrl(server));
+    expect((await client.post("/login")).status).toBe(200);
+    expect((await client.get("/me")).body).toEqual({ userId: "alice", same: true });
+    expect((await client.get("/me-async")).body).toEqual({ handle: expect.any(String) });
   });
 
   it("leaves req.session to express-session (or any middleware that owns it) and sets req.latchSession", async () => {
@@ -53,7 +76,7 @@ describe("express adapter", () => {
       res.json({ theirs: (req as { session?: unknown }).session, userId: req.latchSession?.getUserId() });
     });
     app.get("/free", verifySession({ latch }), (req, res) => {
-      res.json({ alias: (req as SessionRequest).session === req.latchSession, userId: req.latchSession?.getUserId() });
+      res.json({ alias: (req as VerifiedSessionRequest).session === req.latchSession, userId: req.latchSession?.getUserId() });
     });
     app.use(errorHandler({ latch }));
     const server = app.listen(0, "127.0.0.1");

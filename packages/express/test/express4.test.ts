@@ -8,7 +8,7 @@ import { HttpClient, listeningUrl } from "@latch/testing/adapter";
 import express5 from "express";
 import express4 from "express4";
 import { afterEach, describe, expect, it } from "vitest";
-import { errorHandler, middleware, type SessionRequest, verifySession } from "../src/index";
+import { errorHandler, middleware, type VerifiedSessionRequest, verifySession } from "../src/index";
 
 /** The memory store, failing every call the way a network store does while `down` is set. */
 function switchableStore(): { store: SessionStore; setDown(down: boolean): void } {
@@ -54,7 +54,7 @@ describe.each([
       latch.createNewSession(req, res, "alice").then(() => res.json({ ok: true }), next);
     });
     app.get("/me", verifySession({ latch, checkDatabase: true }), (req, res) => {
-      res.json({ userId: (req as SessionRequest).session.getUserId() });
+      res.json({ userId: (req as VerifiedSessionRequest).session.getUserId() });
     });
     app.use(errorHandler({ latch }));
     const server = app.listen(0, "127.0.0.1");

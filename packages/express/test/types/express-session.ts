@@ -2,7 +2,7 @@
 // types must still compile: Latch declares only `latchSession` on every Request.
 import type { SessionContainer } from "@latch/core";
 import express from "express";
-import { type SessionRequest, verifySession } from "../../src/index";
+import { type VerifiedSessionRequest, verifySession } from "../../src/index";
 
 interface ExpressSessionData {
   cookie: object;
@@ -24,5 +24,5 @@ app.get("/both", verifySession(), (req, res) => {
   res.json({ views, userId: latchSession?.getUserId() });
 });
 app.get("/cast", verifySession(), (req, res) => {
-  res.json({ userId: (req as SessionRequest).latchSession.getUserId() });
+  res.json({ userId: (req as VerifiedSessionRequest).latchSession.getUserId() });
 });
