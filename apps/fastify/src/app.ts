@@ -12,8 +12,8 @@ interface LoginBody {
 
 /** The session a required verifySession() put on the request. */
 function sessionOf(request: FastifyRequest): SessionContainer {
-  if (!request.session) throw new Error("verifySession() did not run");
-  return request.session;
+  if (!request.latchSession) throw new Error("verifySession() did not run");
+  return request.latchSession;
 }
 
 /** The example routes (shared/example-app.md) on one Latch instance. */
@@ -58,7 +58,7 @@ export async function createApp(latch: Latch): Promise<FastifyInstance> {
   });
 
   app.get("/optional", { preHandler: verifySession({ latch, sessionRequired: false }) }, async (request) => ({
-    userId: request.session?.getUserId() ?? null,
+    userId: request.latchSession?.getUserId() ?? null,
   }));
 
   app.get("/me/data", { preHandler: verifySession({ latch }) }, async (request) => ({

@@ -14,12 +14,25 @@ import fp from "fastify-plugin";
 import { FastifyRequestWrapper } from "./request";
 import { FastifyResponseWrapper } from "./response";
 
+// Only `latchSession` is declared on every request: declaring `session` too would clash with
+// @fastify/session's and @fastify/secure-session's `session` (one type per property across
+// declarations, TS2717). `request.session` is still set as an alias when no other plugin owns it.
 declare module "fastify" {
   interface FastifyRequest {
     /** The verified session, set by `verifySession()`. */
-    session?: SessionContainer;
+    latchSession?: SessionContainer;
   }
 }
+
+/**
+ * The request type to annotate route handlers with, as SuperTokens users do:
+ * `async (request: SessionRequest) => …`. Every Fastify request is assignable to it (the session is
+ * optional in the type); after a required `verifySession()` it is always there.
+ */
+export type SessionRequest = FastifyRequest & { session?: SessionContainer; latchSession?: SessionContainer };
+
+/** A request after a required `verifySession()`, for a cast: `(request as VerifiedSessionRequest).latchSession`. */
+export type VerifiedSessionRequest = FastifyRequest & { latchSession: SessionContainer };
 
 export interface LatchPluginOptions {
   /** Which Latch instance to use; default: the one `init()` made. */
@@ -39,6 +52,12 @@ type Wrapped = { request: BaseRequest; response: FastifyResponseWrapper };
  * but a WeakMap entry per request costs a few µs of garbage-collector work on every request.
  */
 const WRAPPERS = Symbol.for("latch.fastify.wrappers");
+/** Set (as a request decorator) when Latch decorated `request.session` itself, so it may write the alias there. */
+const SESSION_ALIAS = Symbol.for("latch.fastify.sessionAlias");
+/** Typed as a plain string: with @fastify/session installed, `"session"` would demand its decorator's type. */
+const SESSION: string = "session";
+/** The request as Latch writes it: `session` is Latch's alias only where SESSION_ALIAS says Latch decorated it. */
+type AliasSlots = { [SESSION_ALIAS]?: boolean; session?: SessionContainer };
 type WithWrappers = { [WRAPPERS]?: Wrapped | null };
 
 // Core finds the wrappers in the decorator slot when app code passes Fastify's request or reply.
@@ -66,7 +85,13 @@ export function wrap(request: FastifyRequest, reply: FastifyReply): { request: B
 
 async function registerLatch(fastify: FastifyInstance, options: LatchPluginOptions): Promise<void> {
   const latchOf = () => options.latch ?? getLatch();
-  if (!fastify.hasRequestDecorator("session")) fastify.decorateRequest("session", undefined);
+  // Decorators, so no request changes shape when a session is attached. `session` only when no
+  // other plugin has it (register @fastify/session before Latch: Fastify refuses a second decorator).
+  if (!fastify.hasRequestDecorator("latchSession")) fastify.decorateRequest("latchSession", undefined);
+  if (!fastify.hasRequestDecorator(SESSION)) {
+    fastify.decorateRequest(SESSION, undefined);
+    fastify.decorateRequest(SESSION_ALIAS, true);
+  }
   if (!fastify.hasRequestDecorator(WRAPPERS)) fastify.decorateRequest(WRAPPERS, null);
   // Bind every request, so app code can call createNewSession(request, reply, ...) in any route, and
   // serve Latch's routes (refresh, signout, JWKS) here, before Fastify parses a body: core matches
@@ -97,12 +122,14 @@ async function registerLatch(fastify: FastifyInstance, options: LatchPluginOptio
 
 /**
  * The Latch plugin: `fastify.register(latchPlugin, { latch: instance })`. Serves Latch's routes,
- * `request.session`, and answers Latch errors with the protocol's statuses and bodies.
+ * `request.latchSession` (and `request.session` when no other plugin owns it), and answers Latch errors
+ * with the protocol's statuses and bodies.
  */
 export const latchPlugin = fp(registerLatch, { fastify: "5.x", name: "@latch/fastify" });
 
 /**
- * A preHandler that verifies the session and sets `request.session`. A Latch error is answered on
+ * A preHandler that verifies the session and sets `request.latchSession` (and `request.session`,
+ * its alias, unless @fastify/session or another plugin owns it). A Latch error is answered on
  * the reply (401, 403, 503...) and the route does not run.
  */
 export function verifySession(options: GetSessionOptions & { latch?: Latch } = {}): preHandlerHookHandler {
@@ -112,7 +139,11 @@ export function verifySession(options: GetSessionOptions & { latch?: Latch } = {
     const latch = instance ?? getLatch();
     const wrapped = wrap(request, reply);
     const attach = (session: SessionContainer | undefined) => {
-      if (session) request.session = session;
+      if (session) {
+        request.latchSession = session;
+        const slots = request as unknown as AliasSlots;
+        if (slots[SESSION_ALIAS]) slots.session = session;
+      }
       done();
     };
     // An answered Latch error ends the request here: the route does not run, done() is not called.

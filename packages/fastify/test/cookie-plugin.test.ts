@@ -20,7 +20,7 @@ describe("with @fastify/cookie registered", () => {
       return { ok: true };
     });
     app.get("/me", { preHandler: verifySession({ latch }) }, async (request) => ({
-      userId: request.session?.getUserId(),
+      userId: request.latchSession?.getUserId(),
       theme: request.cookies.theme,
     }));
     await app.ready();
