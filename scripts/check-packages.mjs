@@ -4,7 +4,8 @@
 // 3. arethetypeswrong (the types resolve in every resolution mode: node10 for `module: commonjs`, node16 from CJS
 //    and ESM, bundler), or for ESM consumers only where a package ships no CJS;
 // 4. release metadata: LICENSE, CHANGELOG.md, repository (with directory), homepage, bugs, keywords, engines;
-// 5. `pnpm publish -r --dry-run` would publish exactly the public packages (no private app, no missing package).
+// 5. `pnpm publish -r --dry-run` would publish exactly the public packages (no private app, no missing package);
+// 6. every pending changeset parses (frontmatter of `"<public package>": patch|minor|major` lines), as `changeset version` will read it.
 // Catches broken builds that type checks and in-repo tests (which import source or ESM) never see.
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -80,6 +81,23 @@ const publishedNames = await namesPublishWouldPublish();
 if (JSON.stringify(publishedNames) !== JSON.stringify(expectedNames)) {
   failures.push(`pnpm publish -r --dry-run publishes [${publishedNames.join(", ")}], expected [${expectedNames.join(", ")}]`);
 }
+
+/** Problems `changeset version` would stop on: a file whose frontmatter is not package/bump lines, or names no public package. */
+function changesetProblems() {
+  const names = new Set(publicPackages.map(({ manifest }) => manifest.name));
+  return readdirSync(".changeset")
+    .filter((file) => file.endsWith(".md") && file !== "README.md")
+    .flatMap((file) => {
+      const frontmatter = /^---\n([\s\S]*?)\n---\n/.exec(readFileSync(join(".changeset", file), "utf8"))?.[1];
+      if (!frontmatter) return [`.changeset/${file}: no frontmatter (---, "<package>": patch|minor|major, ---)`];
+      return frontmatter.split("\n").flatMap((line) => {
+        const entry = /^"(@latch\/[a-z0-9-]+)": (patch|minor|major)$/.exec(line.trim());
+        if (!entry) return [`.changeset/${file}: not a "<package>": <bump> line: ${JSON.stringify(line)}`];
+        return names.has(entry[1]) ? [] : [`.changeset/${file}: ${entry[1]} is not a public package`];
+      });
+    });
+}
+failures.push(...changesetProblems());
 
 async function worker(queue) {
   for (let check = queue.shift(); check; check = queue.shift()) {
