@@ -68,7 +68,7 @@ describe("@opentelemetry/api stays optional", () => {
     it("every other entry loads, as ESM and as CJS; the opentelemetry entry fails on the missing peer", async () => {
       const dist = join(packageDir, "dist");
       if (!existsSync(join(dist, "opentelemetry.js")))
-        throw new Error("packages/core/dist is missing or stale: build it first (pnpm turbo run build --filter=@latch/core)");
+        throw new Error("packages/core/dist is missing: build it first (pnpm turbo run build --filter=@latch/core)");
       cpSync(dist, join(dir, "dist"), { recursive: true });
       writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
       for (const name of ["index", "node", "web", "sql"]) {
