@@ -228,6 +228,29 @@ describe("openTelemetry()", () => {
     expect(points.filter((point) => "user.id" in point.attributes || "latch.session.handle" in point.attributes)).toEqual([]);
   }, 60_000);
 
+  it("a database driver's own spans are children of the store call's span", async () => {
+    const recorded = sdk();
+    const driver = recorded.tracerProvider.getTracer("a-driver-instrumentation");
+    const memory = new MemoryStore();
+    // What pg's or ioredis' instrumentation does: a span of its own around each query, under the active span.
+    const store: SessionStore = new Proxy(memory, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== "function" || property === "close") return value;
+        return (...args: unknown[]) =>
+          driver.startActiveSpan("driver.query", (span) => Promise.resolve(value.apply(target, args)).finally(() => span.end()));
+      },
+    });
+    const latch = latchWith(
+      { telemetry: openTelemetry({ tracerProvider: recorded.tracerProvider, meterProvider: recorded.meterProvider }) },
+      store,
+    );
+    await latch.createNewSessionWithoutRequestResponse("public", "alice");
+    const spans = recorded.spans();
+    const [create] = named(spans, "latch.store.createSession");
+    expect(create && childrenOf(spans, create)).toEqual(["driver.query"]);
+  }, 60_000);
+
   it("records a store outage: error spans with the masked exception, the 503 route, the store-error counter", async () => {
     const flaky = flakyStore("postgres");
     const { latch, sdk } = instrumented({}, flaky.store);
