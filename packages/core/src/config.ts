@@ -5,6 +5,7 @@ import type { BaseRequest } from "./http/base-request";
 import { consoleLogger, createLog, type Logger, silentLogger } from "./log";
 import type { IpAddressStorage } from "./session/client-ip";
 import type { SessionStore, SigningAlgorithm } from "./store/session-store";
+import type { LatchTelemetry } from "./telemetry";
 
 export type AntiCsrfMode = "NONE" | "VIA_CUSTOM_HEADER" | "VIA_TOKEN";
 export type CookieSameSite = "lax" | "strict" | "none";
@@ -98,6 +99,11 @@ export interface LatchConfig {
    * `debug`) lifecycle events. Default: `console`; `false` silences Latch.
    */
   logger?: Logger | false;
+  /**
+   * Spans and counters for store calls, Latch's routes and the session lifecycle:
+   * `openTelemetry()` from `@latch/core/opentelemetry`. Default: none (nothing recorded, no cost).
+   */
+  telemetry?: LatchTelemetry;
 }
 
 export interface NormalisedConfig {
@@ -134,6 +140,7 @@ export interface NormalisedConfig {
   ipAddress: IpAddressStorage;
   getClientIp: (req: BaseRequest) => string | undefined;
   onEvent: LatchEventHandler | undefined;
+  telemetry: LatchTelemetry | undefined;
   /** The configured logger, with debug messages dropped unless `debug` is on. */
   logger: Logger;
 }
@@ -179,6 +186,9 @@ export function normaliseConfig(input: LatchConfig): NormalisedConfig {
   if (input.logger !== undefined && input.logger !== false && !isLogger(input.logger)) {
     throw new ConfigError("logger must have debug, info, warn and error methods (or be false to silence Latch)");
   }
+  if (input.telemetry !== undefined && typeof (input.telemetry as Partial<LatchTelemetry> | null)?.attach !== "function") {
+    throw new ConfigError("telemetry must be a LatchTelemetry, e.g. openTelemetry() from @latch/core/opentelemetry");
+  }
 
   return {
     store: input.store,
@@ -216,6 +226,7 @@ export function normaliseConfig(input: LatchConfig): NormalisedConfig {
     ipAddress: ipAddressStorage(input.ipAddress ?? "full"),
     getClientIp: input.getClientIp ?? ((req) => req.getClientIp()),
     onEvent: input.onEvent,
+    telemetry: input.telemetry,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { StoreError, StoreUnavailableError } from "./errors";
 import type { Logger } from "./log";
+import type { TelemetryEvent, TelemetryRecorder } from "./telemetry";
 
 /** Why a session ended. */
 export type RevocationReason =
@@ -41,6 +42,7 @@ export const MAX_PENDING_EVENTS = 1000;
  * timer (after the code that emitted it has carried on, so the response is not held back), its
  * throw or rejection is caught and logged, and a handler that never settles only holds one of
  * `MAX_PENDING_EVENTS` places. What it cannot stop is a handler that blocks the thread (a busy loop).
+ * Telemetry counts each event at once instead: a counter's increment is cheaper than the timer.
  */
 export class EventDispatcher {
   #pending = 0;
@@ -48,9 +50,12 @@ export class EventDispatcher {
   constructor(
     readonly handler: LatchEventHandler | undefined,
     readonly log: Logger,
+    readonly telemetry: TelemetryRecorder | undefined = undefined,
   ) {}
 
   emit(event: LatchEvent): void {
+    // Store failures are counted where telemetry sees them, around the store call itself.
+    if (this.telemetry && event.type !== "storeError") this.count(event);
     const handler = this.handler;
     if (!handler) return;
     if (this.#pending >= MAX_PENDING_EVENTS) {
@@ -71,6 +76,18 @@ export class EventDispatcher {
         (error: unknown) => this.#settled(event, error),
       );
     }, 0);
+  }
+
+  /**
+   * Counts an event for telemetry only: for revocations whose owner Latch did not read (it reads
+   * owners only for an `onEvent` handler, and telemetry must not add store reads).
+   */
+  count(event: TelemetryEvent): void {
+    try {
+      this.telemetry?.recordEvent(event);
+    } catch (error) {
+      this.log.warn(`telemetry failed to record ${event.type}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   #settled(event: LatchEvent, error: unknown): void {

@@ -54,5 +54,14 @@ export type * from "./store/revocation-feed";
 export { compareSessions, sessionPage, sessionsPastCap } from "./store/session-order";
 export type * from "./store/session-store";
 export { checkStoreUrl, type StoreUrlKind } from "./store/store-url";
+export type {
+  LatchRoute,
+  LatchTelemetry,
+  RouteDescription,
+  RouteTrace,
+  TelemetryEvent,
+  TelemetryInstance,
+  TelemetryRecorder,
+} from "./telemetry";
 export type { AccessTokenClaims, AccessTokenPayload } from "./tokens/access-token";
 export { decodeFrontToken, encodeFrontToken, type FrontTokenInfo } from "./tokens/front-token";

@@ -5,13 +5,14 @@ import type { RevocationReason } from "./events";
 import type { BaseRequest } from "./http/base-request";
 import type { BaseResponse } from "./http/base-response";
 import { type RequestLike, type ResponseLike, toBaseRequest, toBaseResponse } from "./http/binding";
-import { sendErrorResponse } from "./http/error-response";
+import { answerError } from "./http/error-response";
 import { checkAccessTokenPayload, checkSessionData, checkSessionHandle, checkTenantId, checkUserId, mergePayload } from "./session/input";
 import { type GetSessionOptions, SessionManager } from "./session/manager";
 import type { SessionContainer } from "./session/session";
 import { CORS_ALLOWED_HEADERS } from "./session/token-transfer";
 import type { JSONObject, SessionRecord } from "./store/session-store";
 import { WatchedStore } from "./store/watched-store";
+import type { LatchRoute, RouteTrace, TelemetryRecorder } from "./telemetry";
 
 export const DEFAULT_TENANT_ID = "public";
 
@@ -87,12 +88,18 @@ function parseCursor(cursor: string): { createdAt: number; sessionHandle: string
 export class Latch {
   readonly config: NormalisedConfig;
   readonly #manager: SessionManager;
+  /** Undefined without `config.telemetry`: then every telemetry call site is one skipped branch. */
+  readonly #telemetry: TelemetryRecorder | undefined;
 
   constructor(config: LatchConfig) {
     const normalised = normaliseConfig(config);
+    this.#telemetry = normalised.telemetry?.attach({
+      storeName: normalised.store.name,
+      verifiedTokenCacheLookups: () => this.#manager.verifiedTokenCacheLookups(),
+    });
     // Every store call, from requests and from the handle-level API alike, goes through the watch.
-    this.config = { ...normalised, store: new WatchedStore(normalised.store, normalised.logger) };
-    this.#manager = new SessionManager(this.config);
+    this.config = { ...normalised, store: new WatchedStore(normalised.store, normalised.logger, this.#telemetry) };
+    this.#manager = new SessionManager(this.config, this.#telemetry);
   }
 
   /** Creates a session for `userId` in tenant "public" and sends its tokens on `res`. */
@@ -228,6 +235,8 @@ export class Latch {
     for (const handle of revoked) {
       const owner = owners.get(handle);
       if (owner) this.#manager.emitRevoked([handle], owner, reason);
+      // Counted all the same: telemetry does not get the reads that onEvent gets.
+      else if (this.#telemetry) this.#manager.events.count({ type: "sessionRevoked", reason });
     }
     return revoked;
   }
@@ -311,23 +320,45 @@ export class Latch {
   async handleRequest(req: BaseRequest, res: BaseResponse): Promise<boolean> {
     const route = this.matchRoute(req);
     if (!route) return false;
+    const telemetry = this.#telemetry;
+    if (telemetry) {
+      const description = { route, method: route === "jwks" ? ("GET" as const) : ("POST" as const), path: this.#routePath(route, req) };
+      await telemetry.traceRoute(description, (trace) => this.#serveRoute(route, req, res, trace));
+    } else {
+      await this.#serveRoute(route, req, res, undefined);
+    }
+    return true;
+  }
+
+  async #serveRoute(route: LatchRoute, req: BaseRequest, res: BaseResponse, trace: RouteTrace | undefined): Promise<void> {
     try {
       if (route === "refresh") {
-        await this.#manager.refreshSession(req, res);
+        const session = await this.#manager.refreshSession(req, res);
         res.sendJson(200, {});
+        trace?.setSession({ userId: session.getUserId(), sessionHandle: session.getHandle() });
       } else if (route === "signout") {
         const session = await this.#manager.getSession(req, res, { overrideGlobalClaimValidators: () => [] });
         await session?.revokeSession();
         res.sendJson(200, { status: "OK" });
+        if (session) trace?.setSession({ userId: session.getUserId(), sessionHandle: session.getHandle() });
       } else {
         const jwks = await this.getJWKS();
         res.setHeader("cache-control", "max-age=60, must-revalidate");
         res.sendJson(200, jwks);
       }
+      trace?.setResponse(200);
     } catch (error) {
-      if (!this.handleError(error, req, res)) throw error;
+      const answered = answerError(error, req, res, this.config, this.#manager.cookies);
+      if (!answered) throw error;
+      trace?.setResponse(answered.status, answered.code);
     }
-    return true;
+  }
+
+  /** The configured path a route request matched (the JWKS has two). */
+  #routePath(route: LatchRoute, req: BaseRequest): string {
+    if (route === "refresh") return this.config.refreshPath;
+    if (route === "signout") return this.config.signOutPath;
+    return req.getPath().startsWith(this.config.jwksPath) ? this.config.jwksPath : "/.well-known/jwks.json";
   }
 
   /**
@@ -349,11 +380,12 @@ export class Latch {
    * Returns false for anything else, which the app's own error handling should take.
    */
   handleError(error: unknown, req: BaseRequest, res: BaseResponse): boolean {
-    return sendErrorResponse(error, req, res, this.config, this.#manager.cookies);
+    return answerError(error, req, res, this.config, this.#manager.cookies) !== undefined;
   }
 
-  /** Closes the store. */
+  /** Closes the store (and stops telemetry reading this instance). */
   close(): Promise<void> {
+    this.#telemetry?.detach();
     return this.config.store.close();
   }
 }

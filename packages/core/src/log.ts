@@ -71,6 +71,7 @@ function oneError(error: unknown): string {
   return typeof code === "string" && !text.includes(code) ? `${text} [${code}]` : text;
 }
 
-function redact(text: string): string {
+/** The text with anything that looks like a secret (or a connection string's password) masked. */
+export function redact(text: string): string {
   return text.replace(URL_PASSWORD, "$1:***@").replace(SECRET_LIKE, "[redacted]");
 }

@@ -1,7 +1,18 @@
 // The core README's examples, run as written (extracted from the README at test time).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { metrics, trace } from "@opentelemetry/api";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { inMemorySdk, total } from "./support/opentelemetry-sdk";
+
+/** Writes a README block to a module of its own (top-level await needs one) and imports it. */
+async function runReadmeBlock(name: string): Promise<void> {
+  const dir = join(import.meta.dirname, ".generated");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `readme-${name}.ts`);
+  writeFileSync(file, `${readmeBlock(name)}\nexport {};\n`);
+  await import(file);
+}
 
 function readmeBlock(name: string): string {
   const readme = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8");
@@ -18,12 +29,24 @@ afterEach(() => {
 
 describe("core README", () => {
   it("the Claims example runs and logs that the admin check failed", async () => {
-    const dir = join(import.meta.dirname, ".generated");
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, "readme-claims.ts");
-    writeFileSync(file, `${readmeBlock("claims")}\nexport {};\n`);
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
-    await import(file);
+    await runReadmeBlock("claims");
     expect(log.mock.calls).toEqual([[true]]);
   }, 60_000); // a signing key is generated: seconds on a busy machine
+
+  it("the OpenTelemetry example records through the SDK registered before it", async () => {
+    const sdk = inMemorySdk();
+    trace.setGlobalTracerProvider(sdk.tracerProvider);
+    metrics.setGlobalMeterProvider(sdk.meterProvider);
+    vi.spyOn(console, "info").mockImplementation(() => {});
+    try {
+      await runReadmeBlock("opentelemetry");
+      expect(sdk.spans().map((span) => span.name)).toContain("latch.store.createSession");
+      expect(total(await sdk.metrics(), "latch.sessions.created")).toBe(1);
+    } finally {
+      trace.disable();
+      metrics.disable();
+      await sdk.shutdown();
+    }
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import type { NormalisedConfig } from "../config";
-import { type InvalidClaimError, isLatchError, type LatchError, type UnauthorisedError } from "../errors";
+import { type InvalidClaimError, isLatchError, type LatchError, type LatchErrorCode, type UnauthorisedError } from "../errors";
 import { clearSessionOnClient, hasAnySessionToken, type TokenCookies } from "../session/token-transfer";
 import type { BaseRequest } from "./base-request";
 import type { BaseResponse } from "./base-response";
@@ -43,19 +43,22 @@ export function errorToResponse(error: LatchError, config: NormalisedConfig): Er
   }
 }
 
-/** Answers a Latch error on `res`; false when the error is not one to answer (pass it on). */
-export function sendErrorResponse(
+/**
+ * Answers a Latch error on `res` and says with what (the status and the error's code, for the
+ * route's span); undefined when the error is not one to answer (pass it on).
+ */
+export function answerError(
   error: unknown,
   req: BaseRequest,
   res: BaseResponse,
   config: NormalisedConfig,
   cookies: TokenCookies,
-): boolean {
-  if (!isLatchError(error)) return false;
+): { status: number; code: LatchErrorCode } | undefined {
+  if (!isLatchError(error)) return undefined;
   const response = errorToResponse(error, config);
-  if (!response) return false;
+  if (!response) return undefined;
   // Nothing to clear when the client sent no token at all.
   if (response.clearTokens && hasAnySessionToken(req)) clearSessionOnClient(res, cookies);
   res.sendJson(response.status, response.body);
-  return true;
+  return { status: response.status, code: error.code };
 }

@@ -14,6 +14,7 @@ import type { BaseRequest } from "../http/base-request";
 import type { BaseResponse } from "../http/base-response";
 import type { Logger } from "../log";
 import type { JSONObject, SessionRecord } from "../store/session-store";
+import type { TelemetryRecorder } from "../telemetry";
 import {
   type AccessTokenPayload,
   cachedPayload,
@@ -115,12 +116,20 @@ export class SessionManager {
 
   readonly log: Logger;
 
-  constructor(readonly config: NormalisedConfig) {
+  constructor(
+    readonly config: NormalisedConfig,
+    telemetry?: TelemetryRecorder,
+  ) {
     this.log = config.logger;
     this.keys = new SigningKeys(config);
     this.cookies = new TokenCookies(config);
     this.rotationKeys = new RotationKeys(config.refreshTokenSecrets);
-    this.events = new EventDispatcher(config.onEvent, this.log);
+    this.events = new EventDispatcher(config.onEvent, this.log, telemetry);
+  }
+
+  /** Hits and misses of the verified-token cache so far (telemetry reads them when it collects). */
+  verifiedTokenCacheLookups(): { hits: number; misses: number } {
+    return { hits: this.#verifiedTokens.hits, misses: this.#verifiedTokens.misses };
   }
 
   // ---- creation ---------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 import { describeError, type Logger } from "../log";
+import type { TelemetryRecorder } from "../telemetry";
 import type { SessionStore } from "./session-store";
 
 /**
  * The app's store with its health reported: the first failed call of an outage is logged as an
  * error with the store's name and the whole cause chain, later failures of the same outage are
  * only counted, and the first call that succeeds again logs the recovery. Without this, a store
- * failure is a bare 503 to the client and nothing at all to the operator.
+ * failure is a bare 503 to the client and nothing at all to the operator. With telemetry, each
+ * call is also traced (a span per call, failures counted).
  */
 export class WatchedStore implements SessionStore {
   readonly #store: SessionStore;
@@ -13,10 +15,12 @@ export class WatchedStore implements SessionStore {
   /** Failed calls since the last success; 0 while the store works. */
   #failures = 0;
   #downSince = 0;
+  readonly #telemetry: TelemetryRecorder | undefined;
 
-  constructor(store: SessionStore, log: Logger) {
+  constructor(store: SessionStore, log: Logger, telemetry?: TelemetryRecorder) {
     this.#store = store;
     this.#log = log;
+    this.#telemetry = telemetry;
   }
 
   get name(): string {
@@ -24,6 +28,11 @@ export class WatchedStore implements SessionStore {
   }
 
   #watch<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    const telemetry = this.#telemetry;
+    return telemetry ? telemetry.traceStoreCall(operation, () => this.#watched(operation, call)) : this.#watched(operation, call);
+  }
+
+  #watched<T>(operation: string, call: () => Promise<T>): Promise<T> {
     let result: Promise<T>;
     try {
       result = call();

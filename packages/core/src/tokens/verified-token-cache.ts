@@ -21,6 +21,9 @@ export class VerifiedTokenCache {
   /** Every token object that passed verification: `isVerified` without another map read. */
   readonly #verified = new WeakSet<ParsedAccessToken>();
   #insertions = 0;
+  /** Lookups answered from the cache, and lookups that were not (for telemetry's hit ratio): plain counts, nothing else. */
+  hits = 0;
+  misses = 0;
 
   constructor(readonly maxEntries = 10_000) {}
 
@@ -30,12 +33,17 @@ export class VerifiedTokenCache {
     const entry = this.#entries.get(key);
     // In constant time: the key (the signature's end) matched, the rest must too, without telling
     // by timing how much of it did.
-    if (!entry?.raw.equals(raw)) return undefined;
+    if (!entry?.raw.equals(raw)) {
+      this.misses++;
+      return undefined;
+    }
     if (entry.token.payload.exp <= nowSeconds) {
       this.#entries.delete(key);
+      this.misses++;
       return undefined;
     }
     if (this.#insertions - entry.insertedAt >= this.maxEntries / 2) this.#insert(key, entry.token, entry.raw);
+    this.hits++;
     return entry.token;
   }
 
