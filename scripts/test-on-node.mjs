@@ -15,7 +15,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Core, the shared suites, every store's conformance, and the two Node frameworks with the most users. */
@@ -137,4 +137,5 @@ function main(args) {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+// Only when run as a script: consumer/scripts/vitest-on-node.mjs imports nodeFolder.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = main(process.argv.slice(2));
