@@ -205,6 +205,20 @@ function driverSuite(driver: SqliteDriverName): void {
       expect(await waiting.getSession(record.sessionHandle)).toEqual(record);
     });
 
+    it("close() while the first calls open the file: they reject with StoreUnavailableError, and the file opens again later", async () => {
+      const closing = store();
+      // Both calls share one opening, which close() overtakes.
+      const first = rejectionOf(closing.getSession("x"));
+      const second = rejectionOf(closing.createSession(sessionRecord()));
+      await closing.close();
+      expect([(await first).code, (await second).code]).toEqual(["STORE_UNAVAILABLE", "STORE_UNAVAILABLE"]);
+      expect(closing.driver).toBeUndefined();
+      // Nothing of the overtaken opening holds the file: another store migrates and writes it.
+      const record = sessionRecord();
+      await store({ busyTimeoutMs: 0 }).createSession(record);
+      expect(await store().getSession(record.sessionHandle)).toEqual(record);
+    });
+
     it("after close(): StoreUnavailableError", async () => {
       const closed = store();
       await closed.getSession("x");
