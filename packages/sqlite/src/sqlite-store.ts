@@ -131,6 +131,7 @@ export class SqliteStore implements SessionStore {
   readonly #cleanupIntervalMs: number;
   readonly #cleanupBatchSize: number;
   #db: SqliteDriver | undefined;
+  #openedWith: SqliteDriverName | undefined;
   #statements: Statements | undefined;
   #opening: Promise<Statements> | undefined;
   #lastCleanup = Number.NEGATIVE_INFINITY;
@@ -150,9 +151,9 @@ export class SqliteStore implements SessionStore {
     this.#cleanupBatchSize = cleanupBatchSize(this.name, options.cleanupBatchSize ?? SQLITE_CLEANUP_BATCH_SIZE);
   }
 
-  /** The SQLite library in use, known once the store has opened its database (undefined before). */
+  /** The SQLite library the store opened its database with (undefined until it has, and still known after close()). */
   get driver(): SqliteDriverName | undefined {
-    return this.#db?.name;
+    return this.#openedWith;
   }
 
   async createSession(record: SessionRecord): Promise<void> {
@@ -316,6 +317,7 @@ export class SqliteStore implements SessionStore {
       // close() ran while the file was opening: it found nothing to close, so this does.
       if (this.#closed) throw new StoreUnavailableError(this.name, { cause: new Error("the store was closed") });
       this.#db = db;
+      this.#openedWith = db.name;
       this.#statements = statements;
       return statements;
     } catch (error) {
@@ -345,7 +347,8 @@ export class SqliteStore implements SessionStore {
   /** Runs driver calls on the open database and turns what they throw into Latch's typed store errors. */
   async #run<T>(operation: (statements: Statements, db: SqliteDriver) => T): Promise<T> {
     try {
-      const statements = await this.#ready();
+      // Once open, the statements run without waiting a turn, as they did when opening was synchronous.
+      const statements = this.#statements ?? (await this.#ready());
       return operation(statements, this.#db as SqliteDriver);
     } catch (error) {
       throw this.#translate(error);

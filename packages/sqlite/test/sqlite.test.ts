@@ -298,6 +298,8 @@ describe("the driver", () => {
     opened.push(chosen);
     await chosen.getSession("x");
     expect(chosen.driver).toBe(expected);
+    await chosen.close();
+    expect(chosen.driver).toBe(expected);
   });
 
   it.skipIf(runtimeHasNodeSqlite())("node:sqlite asked for on a Node.js without it: StoreError naming the Node.js it needs", async () => {
