@@ -25,9 +25,10 @@ export interface AppSpec {
  * Writes the apps of one group as npm workspaces in a fresh folder under the OS temp folder and
  * runs one `npm install` (the group shares one build of a native addon such as better-sqlite3).
  * Every @latch package resolves to its tarball, the direct ones and those the tarballs depend on
- * (`overrides`), so nothing comes from the registry under Latch's name. Returns the group folder.
+ * (`overrides`), so nothing comes from the registry under Latch's name. `installArgs` go to that
+ * `npm install` as they are (`--omit=optional`). Returns the group folder.
  */
-export async function installGroup(group: string, apps: AppSpec[]): Promise<string> {
+export async function installGroup(group: string, apps: AppSpec[], installArgs: string[] = []): Promise<string> {
   const tarballs = inject("latchTarballs");
   const root = join(CONSUMER_ROOT, group);
   rmSync(root, { recursive: true, force: true });
@@ -54,7 +55,7 @@ export async function installGroup(group: string, apps: AppSpec[]): Promise<stri
       writeFileSync(join(dir, file), content);
     }
   }
-  await npm(root, ["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefer-offline"]);
+  await npm(root, ["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefer-offline", ...installArgs]);
   return root;
 }
 

@@ -1,6 +1,8 @@
 import { checkStoreUrl } from "@latch/core";
 import { SqliteStore, type SqliteStoreOptions } from "./sqlite-store";
 
+export { defaultDriver } from "./choose-driver";
+export type { BetterSqlite3Database, NodeSqliteDatabase, SqliteDriverName } from "./driver";
 export { SqliteStore, type SqliteStoreOptions } from "./sqlite-store";
 
 /** `new SqliteStore(options)` as a function, for configs that read better without `new`. */

@@ -23,16 +23,23 @@ import {
   sqliteSchemaV2,
   sqliteSessionQueries,
 } from "@latch/core/sql";
-import Database from "better-sqlite3";
+import { appDatabaseDriver, openDriver } from "./choose-driver";
+import type { BetterSqlite3Database, NodeSqliteDatabase, SqliteDriver, SqliteDriverName } from "./driver";
+import { isClosedConnectionError, sqliteCode } from "./sqlite-errors";
 
 export interface SqliteStoreOptions {
   /** The database file, created when missing. Default `./latch.db`; `:memory:` for a throwaway database. */
   path?: string;
   /**
-   * An open better-sqlite3 database of the app's, used instead of `path`. Latch leaves its pragmas
-   * (journal mode, busy timeout) to the app and never closes it.
+   * The SQLite library for a file Latch opens. Default: `node:sqlite` where the runtime has it
+   * (Node.js 22.13+, 23.4+), else `better-sqlite3` (an optional dependency).
    */
-  database?: Database.Database;
+  driver?: SqliteDriverName;
+  /**
+   * An open database of the app's, used instead of `path`: a better-sqlite3 `Database` or a
+   * node:sqlite `DatabaseSync`. Latch leaves its pragmas (journal mode, busy timeout) to the app and never closes it.
+   */
+  database?: BetterSqlite3Database | NodeSqliteDatabase;
   /** Prefix of every table Latch creates (default `latch_`): `latch_sessions`, `latch_signing_keys`, `latch_schema_version`. */
   tablePrefix?: string;
   /** How long a write waits for another connection's lock before failing, in ms (default 5000). Files Latch opens only. */
@@ -67,7 +74,7 @@ function migrations(p: string): string[][] {
 /** SQLite result codes that mean "the database cannot be used right now", not "this call was wrong". */
 const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB|IOERR|FULL|READONLY|PROTOCOL|NOMEM|PERM|AUTH)/;
 
-function prepareStatements(db: Database.Database, p: string) {
+function prepareStatements(db: SqliteDriver, p: string) {
   const queries = sqliteSessionQueries(p);
   return {
     insert: db.prepare<[SessionRowValues]>(
@@ -110,20 +117,23 @@ function prepareStatements(db: Database.Database, p: string) {
 type Statements = ReturnType<typeof prepareStatements>;
 
 /**
- * Sessions and signing keys in a SQLite file (better-sqlite3): the embedded default, nothing to run.
- * The file is opened and its schema created on first use; the store deletes expired sessions by
- * itself, lazily on `createSession`, so it needs no timer (nothing keeps the process alive).
+ * Sessions and signing keys in a SQLite file (node:sqlite or better-sqlite3): the embedded default,
+ * nothing to run. The file is opened and its schema created on first use; the store deletes expired
+ * sessions by itself, lazily on `createSession`, so it needs no timer (nothing keeps the process alive).
  */
 export class SqliteStore implements SessionStore {
   readonly name = "sqlite";
   readonly #path: string;
-  readonly #appDatabase: Database.Database | undefined;
+  readonly #driverName: SqliteDriverName | undefined;
+  readonly #appDatabase: BetterSqlite3Database | NodeSqliteDatabase | undefined;
   readonly #prefix: string;
   readonly #busyTimeoutMs: number;
   readonly #cleanupIntervalMs: number;
   readonly #cleanupBatchSize: number;
-  #db: Database.Database | undefined;
+  #db: SqliteDriver | undefined;
+  #openedWith: SqliteDriverName | undefined;
   #statements: Statements | undefined;
+  #opening: Promise<Statements> | undefined;
   #lastCleanup = Number.NEGATIVE_INFINITY;
   #closed = false;
 
@@ -133,6 +143,7 @@ export class SqliteStore implements SessionStore {
       throw new StoreError("sqlite", `tablePrefix must match ${TABLE_PREFIX} (letters, digits, '_'), got ${JSON.stringify(prefix)}`);
     }
     this.#path = options.path ?? "./latch.db";
+    this.#driverName = options.driver;
     this.#appDatabase = options.database;
     this.#prefix = prefix;
     this.#busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
@@ -140,26 +151,26 @@ export class SqliteStore implements SessionStore {
     this.#cleanupBatchSize = cleanupBatchSize(this.name, options.cleanupBatchSize ?? SQLITE_CLEANUP_BATCH_SIZE);
   }
 
+  /** The SQLite library the store opened its database with (undefined until it has, and still known after close()). */
+  get driver(): SqliteDriverName | undefined {
+    return this.#openedWith;
+  }
+
   async createSession(record: SessionRecord): Promise<void> {
-    this.#run(() => {
-      const statements = this.#ready();
+    await this.#run((statements) => {
       this.#cleanUpIfDue();
       this.#insert(statements, record);
     });
   }
 
   async createSessionWithinCap(record: SessionRecord, maxSessionsPerUser: number, now: number): Promise<string[]> {
-    return this.#run(() => {
-      const statements = this.#ready();
-      const db = this.#db as Database.Database;
-      // IMMEDIATE takes the write lock before the insert: logins from other processes on this file wait their turn.
-      return db
-        .transaction(() => {
-          this.#insert(statements, record);
-          return handles(statements.revokePastCap.all(record.userId, record.sessionHandle, now, maxSessionsPerUser - 1));
-        })
-        .immediate();
-    });
+    // IMMEDIATE takes the write lock before the insert: logins from other processes on this file wait their turn.
+    return this.#run((statements, db) =>
+      db.transaction(() => {
+        this.#insert(statements, record);
+        return handles(statements.revokePastCap.all(record.userId, record.sessionHandle, now, maxSessionsPerUser - 1));
+      }),
+    );
   }
 
   #insert(statements: Statements, record: SessionRecord): void {
@@ -174,8 +185,8 @@ export class SqliteStore implements SessionStore {
   }
 
   async getSession(sessionHandle: string): Promise<SessionRecord | undefined> {
-    return this.#run(() => {
-      const row = this.#ready().get.get(sessionHandle);
+    return this.#run((statements) => {
+      const row = statements.get.get(sessionHandle);
       return row && sessionFromRow(row);
     });
   }
@@ -183,8 +194,8 @@ export class SqliteStore implements SessionStore {
   async rotateRefreshToken(input: RotateRefreshTokenInput): Promise<boolean> {
     // One UPDATE with the expected hash in its WHERE: the compare and the set are one atomic step.
     return this.#run(
-      () =>
-        this.#ready().rotate.run(
+      (statements) =>
+        statements.rotate.run(
           input.newRefreshTokenHash2,
           input.rotatedAt,
           input.newExpiresAt,
@@ -195,44 +206,41 @@ export class SqliteStore implements SessionStore {
   }
 
   async updateSessionData(sessionHandle: string, data: JSONObject): Promise<boolean> {
-    return this.#run(() => this.#ready().updateData.run(JSON.stringify(data), sessionHandle).changes === 1);
+    return this.#run((statements) => statements.updateData.run(JSON.stringify(data), sessionHandle).changes === 1);
   }
 
   async updateAccessTokenPayload(sessionHandle: string, payload: JSONObject): Promise<boolean> {
-    return this.#run(() => this.#ready().updatePayload.run(JSON.stringify(payload), sessionHandle).changes === 1);
+    return this.#run((statements) => statements.updatePayload.run(JSON.stringify(payload), sessionHandle).changes === 1);
   }
 
   async revokeSessions(sessionHandles: readonly string[]): Promise<string[]> {
     if (sessionHandles.length === 0) return [];
-    return this.#run(() => handles(this.#ready().revoke.all(JSON.stringify(sessionHandles))));
+    return this.#run((statements) => handles(statements.revoke.all(JSON.stringify(sessionHandles))));
   }
 
   async revokeSessionsForUser(query: UserSessionsQuery): Promise<string[]> {
-    return this.#run(() => {
-      const statements = this.#ready();
-      return handles(
+    return this.#run((statements) =>
+      handles(
         query.tenantId === undefined
           ? statements.revokeUser.all(query.userId)
           : statements.revokeUserTenant.all(query.userId, query.tenantId),
-      );
-    });
+      ),
+    );
   }
 
   async listSessionHandlesForUser(query: UserSessionsQuery, now: number): Promise<string[]> {
-    return this.#run(() => {
-      const statements = this.#ready();
-      return handles(
+    return this.#run((statements) =>
+      handles(
         query.tenantId === undefined
           ? statements.listUser.all(query.userId, now)
           : statements.listUserTenant.all(query.userId, query.tenantId, now),
-      );
-    });
+      ),
+    );
   }
 
   async listSessionsForUser(query: UserSessionsQuery, now: number, page: SessionPageQuery): Promise<SessionRecord[]> {
     const { createdAt, sessionHandle } = page.after;
-    return this.#run(() => {
-      const statements = this.#ready();
+    return this.#run((statements) => {
       const rows =
         query.tenantId === undefined
           ? statements.listPage.all(query.userId, now, createdAt, createdAt, sessionHandle, page.limit)
@@ -242,23 +250,23 @@ export class SqliteStore implements SessionStore {
   }
 
   async deleteExpiredSessions(now: number): Promise<number> {
-    return deleteInBatches((limit) => this.#run(() => this.#ready().deleteExpired.run(now, limit).changes), this.#cleanupBatchSize);
+    return deleteInBatches((limit) => this.#run((statements) => statements.deleteExpired.run(now, limit).changes), this.#cleanupBatchSize);
   }
 
   async getSigningKeys(): Promise<SigningKeyRecord[]> {
-    return this.#run(() => this.#ready().keys.all().map(signingKeyFromRow));
+    return this.#run((statements) => statements.keys.all().map(signingKeyFromRow));
   }
 
   async addSigningKey(key: SigningKeyRecord): Promise<void> {
-    this.#run(() => {
-      this.#ready().addKey.run(signingKeyRow(key));
+    await this.#run((statements) => {
+      statements.addKey.run(signingKeyRow(key));
     });
   }
 
   async removeSigningKeys(kids: readonly string[]): Promise<void> {
     if (kids.length === 0) return;
-    this.#run(() => {
-      this.#ready().removeKeys.run(JSON.stringify(kids));
+    await this.#run((statements) => {
+      statements.removeKeys.run(JSON.stringify(kids));
     });
   }
 
@@ -268,7 +276,7 @@ export class SqliteStore implements SessionStore {
     this.#statements = undefined;
     const db = this.#db;
     this.#db = undefined;
-    if (db && db !== this.#appDatabase && db.open) db.close();
+    if (db && !this.#appDatabase && db.isOpen) db.close();
   }
 
   /**
@@ -282,40 +290,43 @@ export class SqliteStore implements SessionStore {
     this.deleteExpiredSessions(now).catch(() => {});
   }
 
-  /** Opens the database and brings its schema up to date the first time it is needed. */
-  #ready(): Statements {
+  /** Opens the database and brings its schema up to date the first time it is needed; concurrent first calls share one opening. */
+  async #ready(): Promise<Statements> {
     if (this.#closed) throw new StoreUnavailableError(this.name, { cause: new Error("the store was closed") });
     if (this.#statements) return this.#statements;
-    let db = this.#appDatabase;
-    if (!db) {
-      try {
-        db = new Database(this.#path, { timeout: this.#busyTimeoutMs });
-      } catch (error) {
-        // A native module that cannot load will never work: say how to fix it. Anything else (the
-        // directory does not exist or is not writable; better-sqlite3 throws a TypeError for some) may pass.
-        throw unloadableDriverError(this.name, error) ?? new StoreUnavailableError(this.name, { cause: error });
-      }
-      try {
-        // WAL lets readers work while one writer commits; NORMAL sync is durable enough under WAL.
-        db.pragma("journal_mode = WAL");
-        db.pragma("synchronous = NORMAL");
-      } catch (error) {
-        db.close();
-        throw error;
-      }
-    }
-    try {
-      this.#migrate(db);
-      this.#statements = prepareStatements(db, this.#prefix);
-    } catch (error) {
-      if (db !== this.#appDatabase) db.close();
-      throw error;
-    }
-    this.#db = db;
-    return this.#statements;
+    // A failed opening is forgotten, so the next call tries again (the directory may exist by then).
+    this.#opening ??= this.#open().finally(() => {
+      this.#opening = undefined;
+    });
+    return this.#opening;
   }
 
-  #migrate(db: Database.Database): void {
+  async #open(): Promise<Statements> {
+    const ownFile = !this.#appDatabase;
+    const db = this.#appDatabase
+      ? appDatabaseDriver(this.name, this.#appDatabase, this.#driverName)
+      : await openDriver(this.name, { driver: this.#driverName, path: this.#path, busyTimeoutMs: this.#busyTimeoutMs });
+    try {
+      if (ownFile) {
+        // WAL lets readers work while one writer commits; NORMAL sync is durable enough under WAL.
+        db.exec("PRAGMA journal_mode = WAL");
+        db.exec("PRAGMA synchronous = NORMAL");
+      }
+      this.#migrate(db);
+      const statements = prepareStatements(db, this.#prefix);
+      // close() ran while the file was opening: it found nothing to close, so this does.
+      if (this.#closed) throw new StoreUnavailableError(this.name, { cause: new Error("the store was closed") });
+      this.#db = db;
+      this.#openedWith = db.name;
+      this.#statements = statements;
+      return statements;
+    } catch (error) {
+      if (ownFile && db.isOpen) db.close();
+      throw error;
+    }
+  }
+
+  #migrate(db: SqliteDriver): void {
     const p = this.#prefix;
     const steps = migrations(p);
     // IMMEDIATE takes the write lock first, so two processes opening one new file migrate one after the other.
@@ -330,13 +341,15 @@ export class SqliteStore implements SessionStore {
         for (const sql of steps[version - 1] ?? []) db.exec(sql);
         db.prepare(`INSERT INTO ${p}schema_version (version) VALUES (?)`).run(version);
       }
-    }).immediate();
+    });
   }
 
-  /** Runs a driver call and turns what it throws into Latch's typed store errors. */
-  #run<T>(operation: () => T): T {
+  /** Runs driver calls on the open database and turns what they throw into Latch's typed store errors. */
+  async #run<T>(operation: (statements: Statements, db: SqliteDriver) => T): Promise<T> {
     try {
-      return operation();
+      // Once open, the statements run without waiting a turn, as they did when opening was synchronous.
+      const statements = this.#statements ?? (await this.#ready());
+      return operation(statements, this.#db as SqliteDriver);
     } catch (error) {
       throw this.#translate(error);
     }
@@ -346,50 +359,11 @@ export class SqliteStore implements SessionStore {
     // Already typed (ours, or from a store call nested in this one): passed on as it is.
     if (isLatchError(error)) return error;
     const code = sqliteCode(error);
-    // better-sqlite3 throws a TypeError once its connection is closed (by the app, for a `database` it passed).
-    const closed = error instanceof TypeError && /database connection is not open/i.test(error.message);
+    // A connection closed by the app (for a `database` it passed) is unavailable, not a wrong call.
+    const closed = isClosedConnectionError(error);
     if (closed || (code !== undefined && UNAVAILABLE_CODES.test(code))) return new StoreUnavailableError(this.name, { cause: error });
     return new StoreError(this.name, error instanceof Error ? error.message : String(error), { cause: error });
   }
-}
-
-/**
- * better-sqlite3 loads its native module when the first database opens. When that fails (built for
- * another Node.js, never built, or built for another system), no retry helps: the error names the fix.
- */
-export function unloadableDriverError(store: string, error: unknown): StoreError | undefined {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown } | null)?.code;
-  const runtime = (globalThis as { process?: { version?: string } }).process?.version ?? "this runtime";
-  const abi = /NODE_MODULE_VERSION (\d+)[\s\S]*?requires\s+NODE_MODULE_VERSION (\d+)/.exec(message);
-  if (abi) {
-    return new StoreError(
-      store,
-      `better-sqlite3 was built for another Node.js (NODE_MODULE_VERSION ${abi[1]}; Node.js ${runtime} needs ${abi[2]}): ` +
-        "run `npm rebuild better-sqlite3` (or `pnpm rebuild better-sqlite3`) with the Node.js that runs the app",
-      { cause: error },
-    );
-  }
-  if (/Could not locate the bindings file/.test(message)) {
-    return new StoreError(
-      store,
-      "better-sqlite3's native module was never built (its install script was skipped or failed): run `npm rebuild better-sqlite3`; " +
-        "building from source needs Python, a C++ compiler and Node.js headers",
-      { cause: error },
-    );
-  }
-  if (code === "ERR_DLOPEN_FAILED") {
-    return new StoreError(
-      store,
-      `better-sqlite3's native module cannot be loaded here (${message.split("\n")[0]}): run \`npm rebuild better-sqlite3\` on this machine`,
-      { cause: error },
-    );
-  }
-  return undefined;
-}
-
-function sqliteCode(error: unknown): string | undefined {
-  return error instanceof Database.SqliteError ? error.code : undefined;
 }
 
 function handles(rows: Array<{ session_handle: string }>): string[] {

@@ -4,10 +4,11 @@ import { join } from "node:path";
 import { checkManyProcesses } from "@latch/testing/store";
 import { describe, it } from "vitest";
 import { SqliteStore } from "../src/index";
+import { DRIVERS } from "./drivers";
 
 // Two and three processes writing one SQLite file at once (WAL, busy timeout): no SQLITE_BUSY
 // reaches a caller, nothing is lost. The workers load the built package (dist), as apps do.
-describe("sqlite: several processes on one file", () => {
+describe.each(DRIVERS)("sqlite on %s: several processes on one file", (driver) => {
   for (const processes of [2, 3]) {
     it(`${processes} processes under write load: no error surfaces, nothing lost`, async () => {
       const dir = mkdtempSync(join(tmpdir(), "latch-sqlite-mp-"));
@@ -18,8 +19,8 @@ describe("sqlite: several processes on one file", () => {
             moduleUrl: new URL("../dist/index.js", import.meta.url).href,
             className: "SqliteStore",
             // Cleanup on every create too, so the batched deletes compete with the other writers.
-            options: { path, cleanupIntervalMs: 1 },
-            open: () => new SqliteStore({ path }),
+            options: { path, driver, cleanupIntervalMs: 1 },
+            open: () => new SqliteStore({ path, driver }),
           },
           { processes, sessionsPerProcess: 150, budgetMs: 90_000 },
         );

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { StoreError } from "@latch/core";
 import { describe, expect, it } from "vitest";
-import { unloadableDriverError } from "../src/sqlite-store";
+import { unloadableDriverError } from "../src/better-sqlite3-driver";
 
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 const builtStore = join(repoRoot, "packages", "sqlite", "dist", "index.js");
@@ -76,7 +76,7 @@ describe("the store on a Node.js its better-sqlite3 was not built for", () => {
     () => {
       const script = `
         const { SqliteStore } = await import(${JSON.stringify(builtStore)});
-        const store = new SqliteStore({ path: ":memory:" });
+        const store = new SqliteStore({ path: ":memory:", driver: "better-sqlite3" });
         try { await store.getSigningKeys(); console.log(JSON.stringify({ opened: true })); }
         catch (error) { console.log(JSON.stringify({ name: error.name, message: error.message })); }`;
       const output = execFileSync(otherNode as string, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
@@ -87,6 +87,19 @@ describe("the store on a Node.js its better-sqlite3 was not built for", () => {
           `better-sqlite3 was built for another Node\\.js \\(NODE_MODULE_VERSION ${process.versions.modules}; Node\\.js v[\\d.]+ needs \\d+\\): run \`npm rebuild better-sqlite3\``,
         ),
       );
+    },
+    90_000,
+  );
+
+  it.skipIf(otherNode === undefined || !existsSync(builtStore))(
+    "by default opens with node:sqlite there, untouched by the unloadable better-sqlite3",
+    () => {
+      const script = `
+        const { SqliteStore } = await import(${JSON.stringify(builtStore)});
+        const store = new SqliteStore({ path: ":memory:" });
+        console.log(JSON.stringify({ keys: (await store.getSigningKeys()).length, driver: store.driver }));`;
+      const output = execFileSync(otherNode as string, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
+      expect(JSON.parse(output.trim().split("\n").at(-1) ?? "{}")).toEqual({ keys: 0, driver: "node:sqlite" });
     },
     90_000,
   );
