@@ -225,6 +225,7 @@ export class Latch {
       }
     }
     const revoked = await this.#manager.store("revoke the sessions", () => this.config.store.revokeSessions(handles));
+    this.#manager.fleet?.add(revoked);
     for (const handle of revoked) {
       const owner = owners.get(handle);
       if (owner) this.#manager.emitRevoked([handle], owner, reason);
@@ -352,8 +353,9 @@ export class Latch {
     return sendErrorResponse(error, req, res, this.config, this.#manager.cookies);
   }
 
-  /** Closes the store. */
-  close(): Promise<void> {
-    return this.config.store.close();
+  /** Stops watching the store's revocation feed, then closes the store. */
+  async close(): Promise<void> {
+    await this.#manager.fleet?.close();
+    await this.config.store.close();
   }
 }

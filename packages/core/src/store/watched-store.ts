@@ -1,4 +1,5 @@
 import { describeError, type Logger } from "../log";
+import type { RevocationSubscription, RevocationWatcher, WatchRevocationsOptions } from "./revocation-feed";
 import type { SessionStore } from "./session-store";
 
 /**
@@ -14,9 +15,21 @@ export class WatchedStore implements SessionStore {
   #failures = 0;
   #downSince = 0;
 
+  /**
+   * The store's revocation feed, present exactly when the store has one (core checks for it to
+   * decide whether fleet revocation is on). The feed reports its own outages to its watcher.
+   */
+  readonly watchRevocations?: (watcher: RevocationWatcher, options: WatchRevocationsOptions) => Promise<RevocationSubscription>;
+
   constructor(store: SessionStore, log: Logger) {
     this.#store = store;
     this.#log = log;
+    if (store.watchRevocations) {
+      this.watchRevocations = (watcher, options) =>
+        this.#watch("watchRevocations", () =>
+          (store.watchRevocations as NonNullable<SessionStore["watchRevocations"]>).call(store, watcher, options),
+        );
+    }
   }
 
   get name(): string {
