@@ -176,8 +176,10 @@ export function defineRevocationFeedCases({ store, sibling }: RevocationSuiteCon
     it("does not announce expiry: deleteExpiredSessions is not a revocation", async () => {
       const other = await sibling();
       const watcher = await watch(other, RETENTION_MS, opened);
-      const expired = await create(store(), { expiresAt: Date.now() - 1_000 });
-      expect(await store().deleteExpiredSessions(Date.now())).toBeGreaterThanOrEqual(1);
+      // Expired by the cleanup's clock, not yet by the wall clock: a store that expires rows by itself
+      // (Redis TTL) would otherwise have dropped it before the cleanup runs.
+      const expired = await create(store(), { expiresAt: Date.now() + 3_600_000 });
+      expect(await store().deleteExpiredSessions(Date.now() + 7_200_000)).toBeGreaterThanOrEqual(1);
       expect(await store().getSession(expired.sessionHandle)).toBeUndefined();
       const marker = await create(store());
       await store().revokeSessions([marker.sessionHandle]);
@@ -200,9 +202,12 @@ export function defineRevocationFeedCases({ store, sibling }: RevocationSuiteCon
 
     it("after close(), delivers nothing more; closing twice is fine; the store closes without waiting on the watch", async () => {
       const other = await sibling();
-      // A first call opens the store's own connections, so the baseline includes them.
+      // A first call and a first watch open the store's own connections (a Cluster client connects to
+      // every master to catch up), so the baseline includes them.
       await other.getSession("warm-up");
       await store().getSession("warm-up");
+      for (const target of [other, store()]) await (await watch(target, RETENTION_MS, [])).subscription.close();
+      await sleep(SETTLE_MS);
       const baseline = activeResources();
       const closed = await watch(other, RETENTION_MS, opened);
       const still = await watch(store(), RETENTION_MS, opened);
