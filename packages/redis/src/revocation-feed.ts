@@ -1,15 +1,13 @@
 import type { RevocationSubscription, RevocationWatcher, RevokedSessions } from "@latch/core";
 import type { Cluster, Redis } from "ioredis";
 
-/** Feed keys one catch-up step reads at once (a Cluster has one per slot: 16,384). */
-const CATCH_UP_BATCH = 512;
 const FIRST_RETRY_MS = 100;
 const MAX_RETRY_MS = 5_000;
 
 interface FeedOptions {
   /** The store's client: the catch-up reads the feed keys through it (on a Cluster, each from its master). */
   client: Redis | Cluster;
-  /** Every key the feed may be kept in: one on a single server, one per slot on a Cluster. */
+  /** Every key the feed may be kept in: one on a single server; on a Cluster one per slot, index = slot. */
   feedKeys: () => readonly string[];
   channel: string;
   retentionMs: number;
@@ -124,23 +122,71 @@ export class RedisRevocationFeed implements RevocationSubscription {
 
   /** Every revocation younger than the retention, from every feed key. */
   async #catchUp(): Promise<void> {
-    const { client, retentionMs } = this.#options;
-    const since = Date.now() - retentionMs;
-    const keys = this.#options.feedKeys();
-    for (let start = 0; start < keys.length; start += CATCH_UP_BATCH) {
-      const batch = keys.slice(start, start + CATCH_UP_BATCH);
-      const replies = await Promise.all(batch.map((key) => client.zrangebyscore(key, `(${since}`, "+inf", "WITHSCORES")));
-      const byTime = new Map<number, string[]>();
-      for (const reply of replies) {
-        for (let i = 0; i + 1 < reply.length; i += 2) {
-          const revokedAt = Number(reply[i + 1]);
-          const handles = byTime.get(revokedAt) ?? [];
-          handles.push(reply[i] as string);
-          byTime.set(revokedAt, handles);
-        }
+    const since = `(${Date.now() - this.#options.retentionMs}`;
+    const byTime = new Map<number, string[]>();
+    for (const reply of await this.#readFeedKeys(since)) {
+      for (let i = 0; i + 1 < reply.length; i += 2) {
+        const revokedAt = Number(reply[i + 1]);
+        const handles = byTime.get(revokedAt) ?? [];
+        handles.push(reply[i] as string);
+        byTime.set(revokedAt, handles);
       }
-      for (const [revokedAt, sessionHandles] of byTime) this.#deliver({ sessionHandles, revokedAt });
     }
+    for (const [revokedAt, sessionHandles] of byTime) this.#deliver({ sessionHandles, revokedAt });
+  }
+
+  /**
+   * ZRANGEBYSCORE of every feed key. On a Cluster, first one pipeline per master for the slots it
+   * serves: 16,384 commands one by one through the Cluster client took 0.5 to 0.9 s here, pipelined
+   * per master about a tenth of that. Right after a master came back, the client's per-node
+   * connections and slot map can be stale for a while; then the reads go through the Cluster client,
+   * which follows redirections and reconnects.
+   */
+  async #readFeedKeys(since: string): Promise<string[][]> {
+    const { client } = this.#options;
+    const keys = this.#options.feedKeys();
+    const oneByOne = async () => {
+      const replies: string[][] = [];
+      for (let start = 0; start < keys.length; start += 512) {
+        const batch = keys.slice(start, start + 512);
+        replies.push(...(await Promise.all(batch.map((key) => client.zrangebyscore(key, since, "+inf", "WITHSCORES")))));
+      }
+      return replies;
+    };
+    if (!client.isCluster) return oneByOne();
+    const cluster = client as Cluster;
+    if (cluster.status !== "ready") await cluster.exists(this.#options.channel);
+    try {
+      return await this.#pipelinedPerMaster(cluster, keys, since);
+    } catch {
+      return oneByOne();
+    }
+  }
+
+  async #pipelinedPerMaster(cluster: Cluster, keys: readonly string[], since: string): Promise<string[][]> {
+    const keysByNode = new Map<string, string[]>();
+    keys.forEach((key, slot) => {
+      const owner = cluster.slots[slot]?.[0];
+      if (owner === undefined) throw new Error(`no Cluster node serves slot ${slot}`);
+      const ownerKeys = keysByNode.get(owner) ?? [];
+      ownerKeys.push(key);
+      keysByNode.set(owner, ownerKeys);
+    });
+    const nodes = new Map(cluster.nodes("master").map((node) => [`${node.options.host}:${node.options.port}`, node]));
+    const replies = await Promise.all(
+      [...keysByNode].map(async ([owner, ownerKeys]) => {
+        const node = nodes.get(owner);
+        if (!node) throw new Error(`the Cluster client has no connection to ${owner}`);
+        const pipeline = node.pipeline();
+        for (const key of ownerKeys) pipeline.zrangebyscore(key, since, "+inf", "WITHSCORES");
+        const results = (await pipeline.exec()) ?? [];
+        return results.map(([error, value]) => {
+          if (error) throw error;
+          return value as string[];
+        });
+      }),
+    );
+    return replies.flat();
   }
 
   #onMessage(message: string): void {
