@@ -333,7 +333,7 @@ export class RedisStore implements SessionStore {
   /**
    * The revocation feed: a dedicated subscriber connection (one per watch; on a Cluster to one node,
    * which receives every node's PUBLISH) on the prefix's channel; the feed's entries younger than
-   * `retentionMs` are delivered first (on a Cluster: one read per slot, 16,384, batched). Resolves
+   * `retentionMs` are delivered first (on a Cluster: one read per slot, 16,384, pipelined per master). Resolves
    * once caught up, or, when Redis cannot be reached, after reporting the outage; it then retries
    * with backoff (100 ms doubling to 5 s) and catches up again on each reconnect.
    */
