@@ -169,6 +169,7 @@ export class MysqlStore implements SessionStore {
   readonly #cleanupIntervalMs: number;
   readonly #cleanupBatchSize: number;
   readonly #revocationPollIntervalMs: number;
+  readonly #watches = new Set<RevocationSubscription>();
   #migration: Promise<void> | undefined;
   #lastCleanup = Number.NEGATIVE_INFINITY;
   #closed = false;
@@ -368,6 +369,8 @@ export class MysqlStore implements SessionStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // Revocation watches stop with the store: their timers would otherwise poll an ended pool.
+    await Promise.all([...this.#watches].map((watch) => watch.close()));
     if (this.#ownsPool) await this.#pool.end();
   }
 
@@ -409,7 +412,7 @@ export class MysqlStore implements SessionStore {
    */
   async watchRevocations(watcher: RevocationWatcher, options: WatchRevocationsOptions): Promise<RevocationSubscription> {
     const p = this.#p;
-    return pollRevocations(
+    const subscription = await pollRevocations(
       {
         readAfter: async (afterId, revokedAfter, limit) => {
           const rows = await this.#execute<RevocationRowPacket[]>(
@@ -433,6 +436,13 @@ export class MysqlStore implements SessionStore {
       watcher,
       { ...options, intervalMs: this.#revocationPollIntervalMs },
     );
+    this.#watches.add(subscription);
+    return {
+      close: async () => {
+        this.#watches.delete(subscription);
+        await subscription.close();
+      },
+    };
   }
 
   async #runMigrations(): Promise<void> {

@@ -154,6 +154,7 @@ export class SqliteStore implements SessionStore {
   readonly #cleanupIntervalMs: number;
   readonly #cleanupBatchSize: number;
   readonly #revocationPollIntervalMs: number;
+  readonly #watches = new Set<RevocationSubscription>();
   #db: Database.Database | undefined;
   #statements: Statements | undefined;
   #lastCleanup = Number.NEGATIVE_INFINITY;
@@ -282,7 +283,7 @@ export class SqliteStore implements SessionStore {
    * process on this file hears each revocation (its own included) within about that long.
    */
   async watchRevocations(watcher: RevocationWatcher, options: WatchRevocationsOptions): Promise<RevocationSubscription> {
-    return pollRevocations(
+    const subscription = await pollRevocations(
       {
         readAfter: async (afterId, revokedAfter, limit) =>
           this.#run(() =>
@@ -297,6 +298,13 @@ export class SqliteStore implements SessionStore {
       watcher,
       { ...options, intervalMs: this.#revocationPollIntervalMs },
     );
+    this.#watches.add(subscription);
+    return {
+      close: async () => {
+        this.#watches.delete(subscription);
+        await subscription.close();
+      },
+    };
   }
 
   async listSessionHandlesForUser(query: UserSessionsQuery, now: number): Promise<string[]> {
@@ -346,6 +354,8 @@ export class SqliteStore implements SessionStore {
   /** Closes the file if the store opened it (an app's `database` stays open). Later calls reject with StoreUnavailableError. */
   async close(): Promise<void> {
     this.#closed = true;
+    // Revocation watches stop with the store: their timers would otherwise poll a closed file.
+    await Promise.all([...this.#watches].map((watch) => watch.close()));
     this.#statements = undefined;
     const db = this.#db;
     this.#db = undefined;
