@@ -123,6 +123,10 @@ out(
 );
 out();
 out(
+  "Revocation across a fleet (how long until another server sharing the store refuses a revoked session, per store, p50/p99/max) has a probe of its own, not part of this run: [REVOCATION.md](REVOCATION.md).",
+);
+out();
+out(
   `HTTP load: autocannon on 127.0.0.1, ${connections} connections (${refreshConnections} for refresh), pipelining 1, ${seconds} s per run after ${warmUpSeconds} s of warm-up; every server of a table is measured twice, in the order A..Z then Z..A, and the table shows the mean and both runs. Next to req/s, each table gives the server process's CPU time per request (user + system, from /proc, over the same runs): other processes on the machine slow a server down but do not make its requests cost more CPU, so that column, and the ratios computed from it, are the steadier ones. Database and Redis servers' own CPU is not in it. ${pinning[0]?.toUpperCase()}${pinning.slice(1)}. The machine is shared with other builds and tests, so absolute figures move from run to run: read the ratios, which come from one run.`,
 );
 out();

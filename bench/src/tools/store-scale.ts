@@ -80,7 +80,10 @@ async function probeFor(name: string): Promise<Probe> {
       return {
         store,
         bytes: async () => Number((await admin(`SELECT pg_total_relation_size('${prefix}sessions') AS n`))[0]?.n),
-        dispose: () => admin(`DROP TABLE IF EXISTS ${prefix}sessions, ${prefix}signing_keys, ${prefix}schema_version`).then(() => {}),
+        dispose: () =>
+          admin(`DROP TABLE IF EXISTS ${prefix}sessions, ${prefix}signing_keys, ${prefix}revocations, ${prefix}schema_version`).then(
+            () => {},
+          ),
       };
     }
     case "mysql": {

@@ -4,12 +4,26 @@ import type { LatchEventHandler } from "./events";
 import type { BaseRequest } from "./http/base-request";
 import { consoleLogger, createLog, type Logger, silentLogger } from "./log";
 import type { IpAddressStorage } from "./session/client-ip";
+import type { WhileFeedDisconnected } from "./session/fleet-revocations";
 import type { SessionStore, SigningAlgorithm } from "./store/session-store";
 import type { LatchTelemetry } from "./telemetry";
 
 export type AntiCsrfMode = "NONE" | "VIA_CUSTOM_HEADER" | "VIA_TOKEN";
 export type CookieSameSite = "lax" | "strict" | "none";
 export type TokenTransferMethod = "cookie" | "header";
+
+/** How fleet revocation behaves (see `LatchConfig.fleetRevocation`). */
+export interface FleetRevocationOptions {
+  /**
+   * While the store's revocation feed is not connected (the store is unreachable, or a server that
+   * just started is still catching up): "verify-locally" (default) keeps verifying access tokens
+   * without the store, so a session revoked meanwhile on another server is accepted here for at most
+   * the outage (never longer than an access-token lifetime) and refused once the feed catches up;
+   * "check-store" makes every protected request read the store instead (fail closed: 503 when the
+   * store cannot answer either).
+   */
+  whileDisconnected?: WhileFeedDisconnected;
+}
 
 export interface LatchConfig {
   /** Where sessions and signing keys live. Required: `new SqliteStore()`, `new MemoryStore()`, ... */
@@ -104,6 +118,14 @@ export interface LatchConfig {
    * `openTelemetry()` from `@latch/core/opentelemetry`. Default: none (nothing recorded, no cost).
    */
   telemetry?: LatchTelemetry;
+  /**
+   * Revocation across a fleet: sign-out, revoke, revoke-all, the session cap and theft detection
+   * are refused by every server sharing the store within about a second, while a protected GET
+   * still reads nothing from the store. Default: on when the store has a revocation feed
+   * (`watchRevocations`: memory, SQLite, MySQL, PostgreSQL, Redis); `false` turns it off (a revoked
+   * session's access token then works on other servers until it expires); an object tunes it.
+   */
+  fleetRevocation?: boolean | FleetRevocationOptions;
 }
 
 export interface NormalisedConfig {
@@ -143,6 +165,8 @@ export interface NormalisedConfig {
   telemetry: LatchTelemetry | undefined;
   /** The configured logger, with debug messages dropped unless `debug` is on. */
   logger: Logger;
+  /** Undefined when off (asked, or the store has no revocation feed). */
+  fleetRevocation: { whileDisconnected: WhileFeedDisconnected } | undefined;
 }
 
 const ALGORITHMS: readonly SigningAlgorithm[] = ["RS256", "ES256", "EdDSA"];
@@ -227,7 +251,29 @@ export function normaliseConfig(input: LatchConfig): NormalisedConfig {
     getClientIp: input.getClientIp ?? ((req) => req.getClientIp()),
     onEvent: input.onEvent,
     telemetry: input.telemetry,
+    fleetRevocation: fleetRevocation(input.fleetRevocation, input.store),
   };
+}
+
+function fleetRevocation(value: boolean | FleetRevocationOptions | undefined, store: SessionStore): NormalisedConfig["fleetRevocation"] {
+  if (value === false) return undefined;
+  if (value !== undefined && value !== true && (typeof value !== "object" || value === null)) {
+    throw new ConfigError("fleetRevocation must be true, false or an object");
+  }
+  const whileDisconnected = (typeof value === "object" ? value.whileDisconnected : undefined) ?? "verify-locally";
+  if (whileDisconnected !== "verify-locally" && whileDisconnected !== "check-store") {
+    throw new ConfigError(
+      `fleetRevocation.whileDisconnected must be "verify-locally" or "check-store", not ${JSON.stringify(whileDisconnected)}`,
+    );
+  }
+  if (typeof store.watchRevocations !== "function") {
+    // Asked for explicitly but impossible: saying so beats silently running without it.
+    if (value !== undefined) {
+      throw new ConfigError(`fleetRevocation: session store "${store.name}" has no revocation feed (watchRevocations)`);
+    }
+    return undefined;
+  }
+  return { whileDisconnected };
 }
 
 /** The protocol's default: the client's `st-auth-mode`, else cookies. */

@@ -2,7 +2,7 @@
 export type { ClaimFetchContext, ClaimValidationResult, ClaimValidator } from "./claims/claim";
 export { SessionClaim } from "./claims/claim";
 export { BooleanClaim, PrimitiveClaim } from "./claims/primitive-claim";
-export type { AntiCsrfMode, CookieSameSite, LatchConfig, NormalisedConfig, TokenTransferMethod } from "./config";
+export type { AntiCsrfMode, CookieSameSite, FleetRevocationOptions, LatchConfig, NormalisedConfig, TokenTransferMethod } from "./config";
 export {
   createNewSession,
   createNewSessionWithoutRequestResponse,
@@ -46,6 +46,7 @@ export { type ErrorResponse, errorToResponse } from "./http/error-response";
 export { DEFAULT_TENANT_ID, Latch, type ListSessionsOptions, type SessionInformation, type SessionList } from "./latch";
 export { consoleLogger, describeError, type Logger, silentLogger } from "./log";
 export type { IpAddressStorage } from "./session/client-ip";
+export type { WhileFeedDisconnected } from "./session/fleet-revocations";
 export type { GetSessionOptions } from "./session/manager";
 export { SessionContainer, type SessionTokens } from "./session/session";
 export { cleanupBatchSize, DEFAULT_CLEANUP_BATCH_SIZE, deleteInBatches, yieldToEventLoop } from "./store/expired-cleanup";

@@ -232,6 +232,7 @@ export class Latch {
       }
     }
     const revoked = await this.#manager.store("revoke the sessions", () => this.config.store.revokeSessions(handles));
+    this.#manager.fleet?.add(revoked);
     for (const handle of revoked) {
       const owner = owners.get(handle);
       if (owner) this.#manager.emitRevoked([handle], owner, reason);
@@ -383,9 +384,10 @@ export class Latch {
     return answerError(error, req, res, this.config, this.#manager.cookies) !== undefined;
   }
 
-  /** Closes the store (and stops telemetry reading this instance). */
-  close(): Promise<void> {
+  /** Stops watching the store's revocation feed and telemetry reading this instance, then closes the store. */
+  async close(): Promise<void> {
     this.#telemetry?.detach();
-    return this.config.store.close();
+    await this.#manager.fleet?.close();
+    await this.config.store.close();
   }
 }

@@ -57,6 +57,8 @@ describe("getSessionMaybeSync", () => {
     await expect(checked).rejects.toThrow(UnauthorisedError);
     const validated = latch.getSessionMaybeSync(get(), new RecordingResponse(), { overrideGlobalClaimValidators: () => [] });
     expect(validated).toBeInstanceOf(Promise);
+    // Revoked through this instance, so refused on the full path too (fleet revocation is on with MemoryStore).
+    await expect(validated).rejects.toThrow(UnauthorisedError);
   });
 });
 

@@ -19,7 +19,8 @@ function latchWith(overrides: Partial<LatchConfig> = {}, store: SessionStore = n
 
 describe("sessions without a request or response", () => {
   it("create, verify, refresh and revoke", async () => {
-    const latch = latchWith();
+    // Fleet revocation off, to show what verification alone does (fleet-revocation.test.ts has it on).
+    const latch = latchWith({ fleetRevocation: false });
     const session = await latch.createNewSessionWithoutRequestResponse("public", "alice", { plan: "pro" }, { cart: [] });
     const tokens = session.getAllSessionTokensDangerously();
     expect(tokens.refreshToken).toBeTruthy();

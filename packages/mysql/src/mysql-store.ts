@@ -1,14 +1,19 @@
 import type {
   JSONObject,
+  RevocationSubscription,
+  RevocationWatcher,
   RotateRefreshTokenInput,
   SessionPageQuery,
   SessionRecord,
   SessionStore,
   SigningKeyRecord,
   UserSessionsQuery,
+  WatchRevocationsOptions,
 } from "@latch/core";
 import { cleanupBatchSize, deleteInBatches, isLatchError, StoreError, StoreUnavailableError } from "@latch/core";
 import {
+  pollRevocations,
+  revocationPollInterval,
   SESSION_COLUMNS,
   type SessionRow,
   SIGNING_KEY_COLUMNS,
@@ -34,6 +39,11 @@ export interface MysqlStoreOptions {
   cleanupIntervalMs?: number;
   /** Expired sessions deleted per statement (default 1000): the cleanup runs batch after batch, each a short transaction. */
   cleanupBatchSize?: number;
+  /**
+   * How often a revocation-feed watch (fleet revocation in core) reads the revocations table, in ms
+   * (default 250): the delay before other servers refuse a revoked session.
+   */
+  revocationPollIntervalMs?: number;
 }
 
 // mysql2 hands VARBINARY columns back as Buffers and BIGINT as numbers or strings: @latch/core/sql's row types allow both.
@@ -42,6 +52,12 @@ type MysqlSigningKeyRow = SigningKeyRow & RowDataPacket;
 
 interface HandleRow extends RowDataPacket {
   session_handle: Buffer | string;
+}
+
+interface RevocationRowPacket extends RowDataPacket {
+  id: number | string;
+  session_handle: Buffer | string;
+  revoked_at: number | string;
 }
 
 const TABLE_PREFIX = /^[a-z_][a-z0-9_]{0,32}$/;
@@ -85,6 +101,17 @@ function migrations(p: string): string[][] {
     // 2: device details (user agent, IP address at login); rows from version 1 have neither.
     // IF NOT EXISTS (MariaDB) is not MySQL 8 syntax, so each column is added only when information_schema lacks it.
     [...addColumnIfMissing(p, "user_agent", "VARBINARY(2048) NULL"), ...addColumnIfMissing(p, "ip", "VARBINARY(64) NULL")],
+    // 3: the revocations table, written in the deleting transaction and polled by every server
+    // (fleet revocation). The AUTO_INCREMENT counter survives restarts on MySQL 8 and MariaDB 10.6.
+    [
+      `CREATE TABLE IF NOT EXISTS ${p}revocations (
+        id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+        session_handle VARBINARY(512) NOT NULL,
+        revoked_at BIGINT NOT NULL,
+        PRIMARY KEY (id),
+        KEY ${p}revocations_revoked_at (revoked_at)
+      ) ENGINE=InnoDB`,
+    ],
   ];
 }
 
@@ -141,6 +168,8 @@ export class MysqlStore implements SessionStore {
   readonly #p: string;
   readonly #cleanupIntervalMs: number;
   readonly #cleanupBatchSize: number;
+  readonly #revocationPollIntervalMs: number;
+  readonly #watches = new Set<RevocationSubscription>();
   #migration: Promise<void> | undefined;
   #lastCleanup = Number.NEGATIVE_INFINITY;
   #closed = false;
@@ -171,6 +200,11 @@ export class MysqlStore implements SessionStore {
     this.#p = prefix;
     this.#cleanupIntervalMs = options.cleanupIntervalMs ?? 60_000;
     this.#cleanupBatchSize = cleanupBatchSize(this.name, options.cleanupBatchSize);
+    this.#revocationPollIntervalMs = revocationPollInterval(
+      this.name,
+      options.revocationPollIntervalMs,
+      (message) => new StoreError("mysql", message),
+    );
   }
 
   /** Creates or upgrades the tables. Runs by itself before the first query; call it at deploy time to fail early. */
@@ -335,6 +369,8 @@ export class MysqlStore implements SessionStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // Revocation watches stop with the store: their timers would otherwise poll an ended pool.
+    await Promise.all([...this.#watches].map((watch) => watch.close()));
     if (this.#ownsPool) await this.#pool.end();
   }
 
@@ -360,8 +396,53 @@ export class MysqlStore implements SessionStore {
 
   async #deleteHandles(connection: PoolConnection, rows: HandleRow[]): Promise<string[]> {
     const handles = rows.map((row) => sqlText(row.session_handle));
-    if (handles.length > 0) await connection.query(`DELETE FROM ${this.#p}sessions WHERE session_handle IN (?)`, [handles]);
+    if (handles.length === 0) return handles;
+    await connection.query(`DELETE FROM ${this.#p}sessions WHERE session_handle IN (?)`, [handles]);
+    // In the deleting transaction: the revocation is announced exactly when the deletion commits.
+    const revokedAt = Date.now();
+    await connection.query(`INSERT INTO ${this.#p}revocations (session_handle, revoked_at) VALUES ?`, [
+      handles.map((handle) => [handle, revokedAt]),
+    ]);
     return handles;
+  }
+
+  /**
+   * The revocation feed: polls the revocations table every `revocationPollIntervalMs`, so every
+   * server on this database hears each revocation (its own included) within about that long.
+   */
+  async watchRevocations(watcher: RevocationWatcher, options: WatchRevocationsOptions): Promise<RevocationSubscription> {
+    const p = this.#p;
+    const subscription = await pollRevocations(
+      {
+        readAfter: async (afterId, revokedAfter, limit) => {
+          const rows = await this.#execute<RevocationRowPacket[]>(
+            `SELECT id, session_handle, revoked_at FROM ${p}revocations WHERE id > ? AND revoked_at > ? ORDER BY id LIMIT ${Math.trunc(limit)}`,
+            [afterId, revokedAfter],
+          );
+          return rows.map((row) => ({ id: Number(row.id), sessionHandle: sqlText(row.session_handle), revokedAt: Number(row.revoked_at) }));
+        },
+        maxId: async () => {
+          const rows = await this.#execute<RowDataPacket[]>(`SELECT COALESCE(MAX(id), 0) AS id FROM ${p}revocations`, []);
+          return Number(rows[0]?.id ?? 0);
+        },
+        pruneBatch: async (revokedAtOrBefore, limit) =>
+          (
+            await this.#execute<ResultSetHeader>(
+              `DELETE FROM ${p}revocations WHERE revoked_at <= ? ORDER BY revoked_at LIMIT ${Math.trunc(limit)}`,
+              [revokedAtOrBefore],
+            )
+          ).affectedRows,
+      },
+      watcher,
+      { ...options, intervalMs: this.#revocationPollIntervalMs },
+    );
+    this.#watches.add(subscription);
+    return {
+      close: async () => {
+        this.#watches.delete(subscription);
+        await subscription.close();
+      },
+    };
   }
 
   async #runMigrations(): Promise<void> {

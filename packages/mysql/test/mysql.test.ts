@@ -26,7 +26,7 @@ async function rows(sql: string, values: unknown[] = []): Promise<RowDataPacket[
 }
 
 describe.skipIf(skipReason)("mysql store", () => {
-  it("migrate() creates the prefixed tables, both indexes and versions 1 and 2; running it again changes nothing", async () => {
+  it("migrate() creates the prefixed tables, both indexes and versions 1 to 3; running it again changes nothing", async () => {
     const { store, prefix } = newStore();
     await store.migrate();
     await store.migrate();
@@ -34,7 +34,12 @@ describe.skipIf(skipReason)("mysql store", () => {
       "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE ? ORDER BY 1",
       [`${prefix}%`],
     );
-    expect(tables.map((t) => t.name)).toEqual([`${prefix}schema_version`, `${prefix}sessions`, `${prefix}signing_keys`]);
+    expect(tables.map((t) => t.name)).toEqual([
+      `${prefix}revocations`,
+      `${prefix}schema_version`,
+      `${prefix}sessions`,
+      `${prefix}signing_keys`,
+    ]);
     const indexes = await rows(
       `SELECT index_name AS name, GROUP_CONCAT(column_name ORDER BY seq_in_index) AS columns FROM information_schema.statistics
        WHERE table_schema = DATABASE() AND table_name = ? GROUP BY index_name ORDER BY index_name`,
@@ -45,7 +50,11 @@ describe.skipIf(skipReason)("mysql store", () => {
       `${prefix}sessions_user_tenant:user_id,tenant_id`,
       "PRIMARY:session_handle",
     ]);
-    expect(await rows(`SELECT version FROM ${prefix}schema_version ORDER BY version`)).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(await rows(`SELECT version FROM ${prefix}schema_version ORDER BY version`)).toEqual([
+      { version: 1 },
+      { version: 2 },
+      { version: 3 },
+    ]);
   });
 
   it("migrates by itself before the first query", async () => {
@@ -59,7 +68,11 @@ describe.skipIf(skipReason)("mysql store", () => {
     const prefix = uniquePrefix();
     const stores = Array.from({ length: 5 }, () => newStore({ tablePrefix: prefix }).store);
     await Promise.all(stores.map((store) => store.migrate()));
-    expect(await rows(`SELECT version FROM ${prefix}schema_version ORDER BY version`)).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(await rows(`SELECT version FROM ${prefix}schema_version ORDER BY version`)).toEqual([
+      { version: 1 },
+      { version: 2 },
+      { version: 3 },
+    ]);
   });
 
   it("upgrades a version 1 database: old sessions read with null device details, new ones keep theirs", async () => {
@@ -68,13 +81,17 @@ describe.skipIf(skipReason)("mysql store", () => {
     await store.createSession(old);
     // Back to version 1 as it shipped: the sessions table without the device columns.
     await rows(`ALTER TABLE ${prefix}sessions DROP COLUMN user_agent, DROP COLUMN ip`);
-    await rows(`DELETE FROM ${prefix}schema_version WHERE version = 2`);
+    await rows(`DELETE FROM ${prefix}schema_version WHERE version >= 2`);
     const { store: upgraded } = newStore({ tablePrefix: prefix });
     expect(await upgraded.getSession(old.sessionHandle)).toEqual(old);
     const fresh = sessionRecord({ userId: old.userId, userAgent: "Firefox/128.0", ip: "2001:db8::1" });
     await upgraded.createSession(fresh);
     expect(await upgraded.getSession(fresh.sessionHandle)).toEqual(fresh);
-    expect(await rows(`SELECT version FROM ${prefix}schema_version ORDER BY version`)).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(await rows(`SELECT version FROM ${prefix}schema_version ORDER BY version`)).toEqual([
+      { version: 1 },
+      { version: 2 },
+      { version: 3 },
+    ]);
   });
 
   it("runs the version 2 step again safely after a failure half-way (MySQL cannot roll DDL back)", async () => {
@@ -82,7 +99,7 @@ describe.skipIf(skipReason)("mysql store", () => {
     await store.migrate();
     // As if the step had added user_agent, then failed before ip and before recording version 2.
     await rows(`ALTER TABLE ${prefix}sessions DROP COLUMN ip`);
-    await rows(`DELETE FROM ${prefix}schema_version WHERE version = 2`);
+    await rows(`DELETE FROM ${prefix}schema_version WHERE version >= 2`);
     const { store: retried } = newStore({ tablePrefix: prefix });
     const record = sessionRecord({ ip: "192.0.2.1" });
     await retried.createSession(record);

@@ -23,5 +23,7 @@ export function uniquePrefix(): string {
 }
 
 export async function dropTables(prefix: string): Promise<void> {
-  await admin((connection) => connection.query(`DROP TABLE IF EXISTS ${prefix}sessions, ${prefix}signing_keys, ${prefix}schema_version`));
+  await admin((connection) =>
+    connection.query(`DROP TABLE IF EXISTS ${prefix}sessions, ${prefix}signing_keys, ${prefix}schema_version, ${prefix}revocations`),
+  );
 }

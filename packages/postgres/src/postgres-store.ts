@@ -1,11 +1,14 @@
 import type {
   JSONObject,
+  RevocationSubscription,
+  RevocationWatcher,
   RotateRefreshTokenInput,
   SessionPageQuery,
   SessionRecord,
   SessionStore,
   SigningKeyRecord,
   UserSessionsQuery,
+  WatchRevocationsOptions,
 } from "@latch/core";
 import { cleanupBatchSize, deleteInBatches, isLatchError, StoreError, StoreUnavailableError } from "@latch/core";
 import {
@@ -19,6 +22,7 @@ import {
   signingKeyRowValues,
 } from "@latch/core/sql";
 import { DatabaseError, Pool, type PoolClient, type PoolConfig, type QueryResultRow } from "pg";
+import { PostgresRevocationFeed, revokingStatement } from "./revocation-feed";
 
 export interface PostgresStoreOptions {
   /** The app's `pg.Pool`. Latch runs its queries on it and never ends it. */
@@ -27,13 +31,22 @@ export interface PostgresStoreOptions {
   connectionString?: string;
   /** More settings for the pool Latch opens (ignored with `pool`). `connectionTimeoutMillis` defaults to 5000 here. */
   poolConfig?: PoolConfig;
-  /** Prefix of every table Latch creates (default `latch_`): `latch_sessions`, `latch_signing_keys`, `latch_schema_version`. */
+  /** Prefix of every table Latch creates (default `latch_`): `latch_sessions`, `latch_signing_keys`, `latch_revocations`, `latch_schema_version`. */
   tablePrefix?: string;
   /** Expired sessions are deleted in the background of a `createSession` at most this often, in ms (default 60 000; 0 turns it off). */
   cleanupIntervalMs?: number;
   /** Expired sessions deleted per statement (default 1000): the cleanup runs batch after batch, each a short transaction. */
   cleanupBatchSize?: number;
+  /**
+   * Revocations the `revocations` table keeps for other servers' feeds, in ms (default 3 600 000, the
+   * default access-token lifetime); a watch asking for longer (`retentionMs`) raises it. The cleanup
+   * prunes older rows.
+   */
+  revocationRetentionMs?: number;
 }
+
+/** Core's default access-token lifetime: a revocation older than that only concerns expired tokens. */
+const DEFAULT_REVOCATION_RETENTION_MS = 3_600_000;
 
 const TABLE_PREFIX = /^[a-z_][a-z0-9_]{0,32}$/;
 
@@ -80,6 +93,17 @@ function migrations(p: string): string[][] {
     ],
     // 3: device details (user agent, IP address at login); rows from versions 1 and 2 have neither.
     [`ALTER TABLE ${p}sessions ADD COLUMN user_agent text, ADD COLUMN ip text`],
+    // 4: the revocation feed. Every deletion by a revoke or the cap adds its handles here in the
+    // same statement and announces them with pg_notify; a server's watcher LISTENs, and reads this
+    // table at start and after a reconnect. Pruned by revoked_at after the retention.
+    [
+      `CREATE TABLE ${p}revocations (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        session_handle text NOT NULL,
+        revoked_at bigint NOT NULL
+      )`,
+      `CREATE INDEX ${p}revocations_revoked_at ON ${p}revocations (revoked_at)`,
+    ],
   ];
 }
 
@@ -116,6 +140,10 @@ export class PostgresStore implements SessionStore {
   readonly #p: string;
   readonly #cleanupIntervalMs: number;
   readonly #cleanupBatchSize: number;
+  /** The channel every instance on this database and prefix NOTIFYs and LISTENs on. */
+  readonly #channel: string;
+  #revocationRetentionMs: number;
+  readonly #feeds = new Set<PostgresRevocationFeed>();
   #migration: Promise<void> | undefined;
   #lastCleanup = Number.NEGATIVE_INFINITY;
   #closed = false;
@@ -127,6 +155,10 @@ export class PostgresStore implements SessionStore {
         "postgres",
         `tablePrefix must match ${TABLE_PREFIX} (lower-case letters, digits, '_'), got ${JSON.stringify(prefix)}`,
       );
+    }
+    const retention = options.revocationRetentionMs ?? DEFAULT_REVOCATION_RETENTION_MS;
+    if (!Number.isSafeInteger(retention) || retention < 1) {
+      throw new StoreError("postgres", `revocationRetentionMs must be a whole number of ms from 1 up, got ${retention}`);
     }
     if (options.pool) {
       this.#pool = options.pool;
@@ -143,6 +175,8 @@ export class PostgresStore implements SessionStore {
     this.#p = prefix;
     this.#cleanupIntervalMs = options.cleanupIntervalMs ?? 60_000;
     this.#cleanupBatchSize = cleanupBatchSize(this.name, options.cleanupBatchSize);
+    this.#channel = `${prefix}revocations`;
+    this.#revocationRetentionMs = retention;
   }
 
   /** Creates or upgrades the tables. Runs by itself before the first query; call it at deploy time to fail early. */
@@ -172,10 +206,15 @@ export class PostgresStore implements SessionStore {
         await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`latch-cap:${p}:${record.userId}`]);
         await this.#insert(record, (text, values) => client.query(text, values));
         const result = await client.query<{ session_handle: string }>(
-          `DELETE FROM ${p}sessions WHERE session_handle IN (
-            SELECT session_handle FROM ${p}sessions WHERE user_id = $1 AND session_handle <> $2 AND expires_at > $3
-            ORDER BY created_at DESC, session_handle DESC OFFSET $4) RETURNING session_handle`,
-          [record.userId, record.sessionHandle, now, maxSessionsPerUser - 1],
+          revokingStatement(
+            p,
+            `DELETE FROM ${p}sessions WHERE session_handle IN (
+              SELECT session_handle FROM ${p}sessions WHERE user_id = $1 AND session_handle <> $2 AND expires_at > $3
+              ORDER BY created_at DESC, session_handle DESC OFFSET $4) RETURNING session_handle`,
+            "$5",
+            "$6",
+          ),
+          [record.userId, record.sessionHandle, now, maxSessionsPerUser - 1, Date.now(), this.#channel],
         );
         return result.rows.map((row) => row.session_handle);
       });
@@ -238,8 +277,13 @@ export class PostgresStore implements SessionStore {
     if (sessionHandles.length === 0) return [];
     const rows = await this.#query<{ session_handle: string }>(
       "revoke",
-      `DELETE FROM ${this.#p}sessions WHERE session_handle = ANY($1::text[]) RETURNING session_handle`,
-      [sessionHandles],
+      revokingStatement(
+        this.#p,
+        `DELETE FROM ${this.#p}sessions WHERE session_handle = ANY($1::text[]) RETURNING session_handle`,
+        "$2",
+        "$3",
+      ),
+      [sessionHandles, Date.now(), this.#channel],
     );
     return rows.map((row) => row.session_handle);
   }
@@ -249,13 +293,18 @@ export class PostgresStore implements SessionStore {
       query.tenantId === undefined
         ? await this.#query<{ session_handle: string }>(
             "revoke_user",
-            `DELETE FROM ${this.#p}sessions WHERE user_id = $1 RETURNING session_handle`,
-            [query.userId],
+            revokingStatement(this.#p, `DELETE FROM ${this.#p}sessions WHERE user_id = $1 RETURNING session_handle`, "$2", "$3"),
+            [query.userId, Date.now(), this.#channel],
           )
         : await this.#query<{ session_handle: string }>(
             "revoke_user_tenant",
-            `DELETE FROM ${this.#p}sessions WHERE user_id = $1 AND tenant_id = $2 RETURNING session_handle`,
-            [query.userId, query.tenantId],
+            revokingStatement(
+              this.#p,
+              `DELETE FROM ${this.#p}sessions WHERE user_id = $1 AND tenant_id = $2 RETURNING session_handle`,
+              "$3",
+              "$4",
+            ),
+            [query.userId, query.tenantId, Date.now(), this.#channel],
           );
     return rows.map((row) => row.session_handle);
   }
@@ -290,6 +339,57 @@ export class PostgresStore implements SessionStore {
   }
 
   async deleteExpiredSessions(now: number): Promise<number> {
+    const deleted = await this.#deleteExpiredSessionRows(now);
+    await this.#pruneRevocations();
+    return deleted;
+  }
+
+  /**
+   * Deletes revocations older than the retention (by this server's clock, whatever `now` a caller
+   * passes for sessions), in batches like the session cleanup. Runs with every cleanup.
+   */
+  async #pruneRevocations(): Promise<number> {
+    const cutoff = Date.now() - this.#revocationRetentionMs;
+    return deleteInBatches(async (limit) => {
+      const rows = await this.#query<{ deleted: string }>(
+        "prune_revocations",
+        `WITH deleted AS (DELETE FROM ${this.#p}revocations WHERE id IN (
+          SELECT id FROM ${this.#p}revocations WHERE revoked_at < $1 LIMIT $2) RETURNING 1)
+         SELECT count(*) AS deleted FROM deleted`,
+        [cutoff, limit],
+      );
+      return Number(rows[0]?.deleted ?? 0);
+    }, this.#cleanupBatchSize);
+  }
+
+  /**
+   * The revocation feed: a dedicated connection LISTENs on this prefix's channel (one connection per
+   * watch, outside the pool); the rows younger than `retentionMs` are delivered first. Resolves once
+   * caught up, or, when the database cannot be reached, after reporting the outage; it then retries
+   * with backoff (100 ms doubling to 5 s) and catches up again on each reconnect.
+   */
+  async watchRevocations(watcher: RevocationWatcher, options: WatchRevocationsOptions): Promise<RevocationSubscription> {
+    if (this.#closed) throw new StoreUnavailableError(this.name, { cause: new Error("the store was closed") });
+    this.#revocationRetentionMs = Math.max(this.#revocationRetentionMs, options.retentionMs);
+    const feed = new PostgresRevocationFeed({
+      clientConfig: this.#pool.options,
+      p: this.#p,
+      channel: this.#channel,
+      retentionMs: options.retentionMs,
+      watcher,
+      migrate: () => this.migrate(),
+    });
+    this.#feeds.add(feed);
+    await feed.start();
+    return {
+      close: async () => {
+        this.#feeds.delete(feed);
+        await feed.close();
+      },
+    };
+  }
+
+  async #deleteExpiredSessionRows(now: number): Promise<number> {
     // Each batch is one short statement (its own transaction): row locks and WAL are held for a
     // thousand rows at a time, never for every expired row at once. SKIP LOCKED leaves rows that a
     // concurrent rotation holds to a later batch or run instead of waiting for them.
@@ -328,6 +428,8 @@ export class PostgresStore implements SessionStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await Promise.all([...this.#feeds].map((feed) => feed.close()));
+    this.#feeds.clear();
     if (this.#ownsPool) await this.#pool.end();
   }
 

@@ -29,11 +29,16 @@ async function tablesOf(prefix: string): Promise<string[]> {
 }
 
 describe.skipIf(skipReason)("postgres store", () => {
-  it("migrate() creates the prefixed tables, both indexes and versions 1 and 2; running it again changes nothing", async () => {
+  it("migrate() creates the prefixed tables, both indexes and every version; running it again changes nothing", async () => {
     const { store, prefix } = newStore();
     await store.migrate();
     await store.migrate();
-    expect(await tablesOf(prefix)).toEqual([`${prefix}schema_version`, `${prefix}sessions`, `${prefix}signing_keys`]);
+    expect(await tablesOf(prefix)).toEqual([
+      `${prefix}revocations`,
+      `${prefix}schema_version`,
+      `${prefix}sessions`,
+      `${prefix}signing_keys`,
+    ]);
     const indexes = await admin((client) =>
       client.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE tablename = $1 ORDER BY indexname", [`${prefix}sessions`]),
     );
@@ -42,7 +47,7 @@ describe.skipIf(skipReason)("postgres store", () => {
     expect(definitions).toContain("(user_id, tenant_id, expires_at)");
     expect(definitions).not.toContain("(user_id, tenant_id)");
     const versions = await admin((client) => client.query(`SELECT version FROM ${prefix}schema_version ORDER BY version`));
-    expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
   });
 
   it("upgrades a version-1 database: its sessions stay, the user index gains expires_at", async () => {
@@ -113,7 +118,7 @@ describe.skipIf(skipReason)("postgres store", () => {
     const stores = Array.from({ length: 5 }, () => newStore({ tablePrefix: prefix }).store);
     await Promise.all(stores.map((store) => store.migrate()));
     const versions = await admin((client) => client.query(`SELECT version FROM ${prefix}schema_version ORDER BY version`));
-    expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
   });
 
   it("upgrades a database without device columns: old sessions read with null device details, new ones keep theirs", async () => {
@@ -123,7 +128,8 @@ describe.skipIf(skipReason)("postgres store", () => {
     // Back to version 2 (the last without them): the sessions table without the device columns.
     await admin((client) =>
       client.query(
-        `ALTER TABLE ${prefix}sessions DROP COLUMN user_agent, DROP COLUMN ip; DELETE FROM ${prefix}schema_version WHERE version = 3`,
+        `ALTER TABLE ${prefix}sessions DROP COLUMN user_agent, DROP COLUMN ip; DROP TABLE ${prefix}revocations;
+          DELETE FROM ${prefix}schema_version WHERE version >= 3`,
       ),
     );
     const { store: upgraded } = newStore({ tablePrefix: prefix });
@@ -132,7 +138,7 @@ describe.skipIf(skipReason)("postgres store", () => {
     await upgraded.createSession(fresh);
     expect(await upgraded.getSession(fresh.sessionHandle)).toEqual(fresh);
     const versions = await admin((client) => client.query(`SELECT version FROM ${prefix}schema_version ORDER BY version`));
-    expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
   });
 
   it("refuses a database whose schema is newer than this package", async () => {

@@ -24,5 +24,7 @@ export function uniquePrefix(): string {
 }
 
 export async function dropTables(prefix: string): Promise<void> {
-  await admin((client) => client.query(`DROP TABLE IF EXISTS ${prefix}sessions, ${prefix}signing_keys, ${prefix}schema_version`));
+  await admin((client) =>
+    client.query(`DROP TABLE IF EXISTS ${prefix}sessions, ${prefix}signing_keys, ${prefix}revocations, ${prefix}schema_version`),
+  );
 }

@@ -1,14 +1,19 @@
 import type {
   JSONObject,
+  RevocationSubscription,
+  RevocationWatcher,
   RotateRefreshTokenInput,
   SessionPageQuery,
   SessionRecord,
   SessionStore,
   SigningKeyRecord,
   UserSessionsQuery,
+  WatchRevocationsOptions,
 } from "@latch/core";
 import { cleanupBatchSize, isLatchError, StoreError, StoreUnavailableError, sessionPage, yieldToEventLoop } from "@latch/core";
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
+import { slotOfTag, slotTags } from "./cluster-slots";
+import { RedisRevocationFeed } from "./revocation-feed";
 import { CREATE, CREATE_WITHIN_CAP, DELETE_EXPIRED, LIST_USER, type LuaScript, REVOKE, REVOKE_USER, ROTATE, UPDATE_FIELD } from "./scripts";
 
 export interface RedisStoreOptions {
@@ -32,7 +37,16 @@ export interface RedisStoreOptions {
    * sessions go in one short script; the event loop runs between two steps.
    */
   cleanupBatchSize?: number;
+  /**
+   * Revocations the feed keeps for other servers' watchers, in ms (default 3 600 000, the default
+   * access-token lifetime); a watch asking for longer (`retentionMs`) raises it. Each revoking script
+   * prunes a bounded number of older entries, and an idle feed key expires.
+   */
+  revocationRetentionMs?: number;
 }
+
+/** Core's default access-token lifetime: a revocation older than that only concerns expired tokens. */
+const DEFAULT_REVOCATION_RETENTION_MS = 3_600_000;
 
 const KEY_PREFIX = /^[A-Za-z0-9:_.-]{0,64}$/;
 
@@ -53,7 +67,11 @@ function keyPart(value: string): string {
  * - `P{u:<userId>}:s:<handle>`: the session, a hash that expires (PEXPIREAT) with the session;
  * - `P{u:<userId>}:idx`: the user's handles, a sorted set scored by expiry;
  * - `P{h:<handle>}`: which user a handle belongs to, so a handle alone finds its session;
- * - `P{keys}`: the signing keys, a hash kid -> JSON.
+ * - `P{keys}`: the signing keys, a hash kid -> JSON;
+ * - the revocation feed, a sorted set handle -> revokedAt: `P{revocations}` on one server; on a
+ *   Cluster one per slot, `P{<tag>}:rev` with a tag in the user's slot (see cluster-slots.ts), so the
+ *   script that deletes a user's sessions records them in the same step. Revocations are PUBLISHed
+ *   on the channel `Prevocations`.
  * A user's session and index share one hash tag, so every change to them is one Lua script (atomic,
  * one slot). A new session claims its handle first (SET NX), then writes session and index: a failure
  * in between leaves only a claim that leads nowhere and expires.
@@ -65,6 +83,8 @@ export class RedisStore implements SessionStore {
   readonly #ownsClient: boolean;
   readonly #p: string;
   readonly #cleanupBatchSize: number;
+  #revocationRetentionMs: number;
+  readonly #feeds = new Set<RedisRevocationFeed>();
   #closed = false;
 
   constructor(options: RedisStoreOptions) {
@@ -72,6 +92,11 @@ export class RedisStore implements SessionStore {
     if (!KEY_PREFIX.test(prefix)) throw new StoreError("redis", `keyPrefix must match ${KEY_PREFIX}, got ${JSON.stringify(prefix)}`);
     this.#p = prefix;
     this.#cleanupBatchSize = cleanupBatchSize(this.name, options.cleanupBatchSize);
+    const retention = options.revocationRetentionMs ?? DEFAULT_REVOCATION_RETENTION_MS;
+    if (!Number.isSafeInteger(retention) || retention < 1) {
+      throw new StoreError("redis", `revocationRetentionMs must be a whole number of ms from 1 up, got ${retention}`);
+    }
+    this.#revocationRetentionMs = retention;
     if (options.client) {
       this.#client = options.client;
       this.#ownsClient = false;
@@ -127,13 +152,14 @@ export class RedisStore implements SessionStore {
       // One script on the user's slot: the insert and the cap are one atomic step for that user.
       const revoked = await this.#eval(
         CREATE_WITHIN_CAP,
-        [this.#sessionKey(record.userId, record.sessionHandle), this.#indexKey(record.userId)],
+        [this.#sessionKey(record.userId, record.sessionHandle), this.#indexKey(record.userId), this.#feedKey(record.userId)],
         [
           record.sessionHandle,
           String(now),
           String(record.expiresAt),
           this.#sessionKeyPrefix(record.userId),
           String(maxSessionsPerUser),
+          ...this.#feedArgs(),
           ...hashFields(record),
         ],
       );
@@ -210,7 +236,11 @@ export class RedisStore implements SessionStore {
           const handleKey = this.#handleKey(handle);
           const userId = await client.get(handleKey);
           if (userId === null) return undefined;
-          const deleted = await this.#eval(REVOKE, [this.#sessionKey(userId, handle), this.#indexKey(userId)], [handle]);
+          const deleted = await this.#eval(
+            REVOKE,
+            [this.#sessionKey(userId, handle), this.#indexKey(userId), this.#feedKey(userId)],
+            [handle, ...this.#feedArgs()],
+          );
           await client.del(handleKey);
           return deleted === 1 ? handle : undefined;
         }),
@@ -223,8 +253,8 @@ export class RedisStore implements SessionStore {
     return this.#run(async (client) => {
       const revoked = await this.#eval(
         REVOKE_USER,
-        [this.#indexKey(query.userId)],
-        [this.#sessionKeyPrefix(query.userId), query.tenantId === undefined ? "0" : "1", query.tenantId ?? ""],
+        [this.#indexKey(query.userId), this.#feedKey(query.userId)],
+        [this.#sessionKeyPrefix(query.userId), query.tenantId === undefined ? "0" : "1", query.tenantId ?? "", ...this.#feedArgs()],
       );
       const handles = stringArray(revoked);
       await Promise.all(handles.map((handle) => client.del(this.#handleKey(handle))));
@@ -300,10 +330,39 @@ export class RedisStore implements SessionStore {
     await this.#run((client) => client.hdel(this.#keysKey(), ...kids));
   }
 
+  /**
+   * The revocation feed: a dedicated subscriber connection (one per watch; on a Cluster to one node,
+   * which receives every node's PUBLISH) on the prefix's channel; the feed's entries younger than
+   * `retentionMs` are delivered first (on a Cluster: one read per slot, 16,384, pipelined per master). Resolves
+   * once caught up, or, when Redis cannot be reached, after reporting the outage; it then retries
+   * with backoff (100 ms doubling to 5 s) and catches up again on each reconnect.
+   */
+  async watchRevocations(watcher: RevocationWatcher, options: WatchRevocationsOptions): Promise<RevocationSubscription> {
+    if (this.#closed) throw new StoreUnavailableError(this.name, { cause: new Error("the store was closed") });
+    this.#revocationRetentionMs = Math.max(this.#revocationRetentionMs, options.retentionMs);
+    const feed = new RedisRevocationFeed({
+      client: this.#client,
+      feedKeys: () => (this.#client.isCluster ? slotTags().map((tag) => `${this.#p}{${tag}}:rev`) : [`${this.#p}{revocations}`]),
+      channel: this.#channel(),
+      retentionMs: options.retentionMs,
+      watcher,
+    });
+    this.#feeds.add(feed);
+    await feed.start();
+    return {
+      close: async () => {
+        this.#feeds.delete(feed);
+        await feed.close();
+      },
+    };
+  }
+
   /** Closes the client if Latch opened it (an app's `client` stays open). Later calls reject with StoreUnavailableError. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await Promise.all([...this.#feeds].map((feed) => feed.close()));
+    this.#feeds.clear();
     if (!this.#ownsClient) return;
     const client = this.#client;
     if (client.status === "ready") {
@@ -336,6 +395,22 @@ export class RedisStore implements SessionStore {
 
   #keysKey(): string {
     return `${this.#p}{keys}`;
+  }
+
+  /** The revocation feed key in the user's slot (on a single server, the one feed key). */
+  #feedKey(userId: string): string {
+    if (!this.#client.isCluster) return `${this.#p}{revocations}`;
+    return `${this.#p}{${slotTags()[slotOfTag(`u:${keyPart(userId)}`)]}}:rev`;
+  }
+
+  #channel(): string {
+    return `${this.#p}revocations`;
+  }
+
+  /** The revoking scripts' feed arguments: revokedAt, prune cutoff, keep-until, channel. */
+  #feedArgs(): string[] {
+    const now = Date.now();
+    return [String(now), String(now - this.#revocationRetentionMs), String(now + this.#revocationRetentionMs), this.#channel()];
   }
 
   async #updateField(sessionHandle: string, field: string, value: string): Promise<boolean> {

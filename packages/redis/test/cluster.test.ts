@@ -10,8 +10,11 @@ import {
   sessionRecord,
   startRedisCluster,
 } from "@latch/testing/store";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { slotOfTag } from "../src/cluster-slots";
 import { RedisStore, storeFromUrl } from "../src/index";
+import { recordingWatcher } from "./recording-watcher";
 import { uniquePrefix } from "./service";
 
 const missing = await redisClusterToolsMissing();
@@ -122,4 +125,87 @@ describe.skipIf(missing)("redis store on a 3-master Cluster: four processes at o
       { processes: 4, sessionsPerProcess: 60, budgetMs: 150_000 },
     );
   }, 180_000);
+});
+
+/** Runs commands on a short-lived connection to one master. */
+async function onNode<T>(port: number, work: (client: Redis) => Promise<T>): Promise<T> {
+  const client = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    return await work(client);
+  } finally {
+    client.disconnect();
+  }
+}
+
+describe.skipIf(missing)("redis revocation feed on a 3-master Cluster", () => {
+  it("computes the slot of a user's hash tag as the Cluster does, hostile ids included", async () => {
+    for (const userId of ["plain", "evil}{user}%7d", "ünïcødé 日本語", "emoji 😀👩‍👩‍👧‍👦", `${"😀".repeat(255)}xy`]) {
+      const tag = `u:${userId.replace(/[%{}]/g, (char) => `%${char.charCodeAt(0).toString(16).padStart(2, "0")}`)}`;
+      const slot = await onNode(cluster().ports[0] as number, (client) => client.call("CLUSTER", "KEYSLOT", `x{${tag}}y`));
+      expect(slotOfTag(tag)).toBe(slot);
+    }
+  });
+
+  it("revocations of users on every master reach another instance's watcher, and a later watcher catches up from every slot", async () => {
+    const keyPrefix = uniquePrefix();
+    const writer = new RedisStore({ clusterNodes: seeds(), keyPrefix });
+    const reader = new RedisStore({ clusterNodes: seeds(), keyPrefix });
+    const late = new RedisStore({ clusterNodes: seeds(), keyPrefix });
+    try {
+      const watching = recordingWatcher();
+      await reader.watchRevocations(watching.watcher, { retentionMs: 3_600_000 });
+      const records = Array.from({ length: 40 }, (_, i) => sessionRecord({ userId: `feed-user-${i}` }));
+      for (const record of records) await writer.createSession(record);
+      const half = records.slice(0, 20);
+      expect(await writer.revokeSessions(half.map((record) => record.sessionHandle))).toHaveLength(20);
+      for (const record of records.slice(20)) await writer.revokeSessionsForUser({ userId: record.userId });
+      const handles = records.map((record) => record.sessionHandle);
+      await watching.received(handles);
+      expect(watching.changes).toEqual([]);
+
+      const caughtUp = recordingWatcher();
+      await late.watchRevocations(caughtUp.watcher, { retentionMs: 3_600_000 });
+      expect(handles.filter((handle) => !caughtUp.revoked.has(handle))).toEqual([]);
+    } finally {
+      await Promise.all([writer.close(), reader.close(), late.close()]);
+    }
+  }, 60_000);
+
+  it("the subscriber's master stopped: one outage report; started again: one recovery, and revocations arrive again", async () => {
+    const keyPrefix = uniquePrefix();
+    const name = `latch-feed-${keyPrefix}`;
+    const watchingStore = new RedisStore({ clusterNodes: seeds(), keyPrefix, redisOptions: { connectionName: name } });
+    const writer = new RedisStore({ clusterNodes: seeds(), keyPrefix });
+    try {
+      const watching = recordingWatcher();
+      await watchingStore.watchRevocations(watching.watcher, { retentionMs: 3_600_000 });
+      const ports = cluster().ports;
+      const subscribed = await Promise.all(
+        ports.map((port) =>
+          onNode(port, async (client) => {
+            const list = (await client.call("CLIENT", "LIST")) as string;
+            return list.split("\n").some((line) => line.includes(` name=${name} `) && / sub=[1-9]/.test(line));
+          }),
+        ),
+      );
+      const index = subscribed.indexOf(true);
+      expect(subscribed.filter(Boolean)).toHaveLength(1);
+
+      await cluster().stopMaster(index);
+      await watching.until(() => watching.changes.length >= 1, "the outage report");
+      expect(watching.changes[0]?.connected).toBe(false);
+      await cluster().startMaster(index);
+      await watching.until(() => watching.changes.length >= 2, "the recovery report", 60_000);
+      expect(watching.changes[1]).toEqual({ connected: true });
+
+      const record = sessionRecord({ userId: "feed-after-restart" });
+      await onceAvailable(() => writer.createSession(record));
+      await onceAvailable(() => writer.revokeSessions([record.sessionHandle]));
+      await watching.received([record.sessionHandle]);
+    } finally {
+      await Promise.all([watchingStore.close(), writer.close()]);
+    }
+  }, 120_000);
 });

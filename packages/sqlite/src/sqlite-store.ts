@@ -1,14 +1,20 @@
 import type {
   JSONObject,
+  RevocationSubscription,
+  RevocationWatcher,
   RotateRefreshTokenInput,
   SessionPageQuery,
   SessionRecord,
   SessionStore,
   SigningKeyRecord,
   UserSessionsQuery,
+  WatchRevocationsOptions,
 } from "@latch/core";
 import { cleanupBatchSize, deleteInBatches, isLatchError, StoreError, StoreUnavailableError } from "@latch/core";
 import {
+  pollRevocations,
+  type RevocationRow,
+  revocationPollInterval,
   SESSION_COLUMNS,
   type SessionRow,
   type SessionRowValues,
@@ -51,6 +57,11 @@ export interface SqliteStoreOptions {
    * the event loop run in between, so no batch holds it (or the write lock) for long.
    */
   cleanupBatchSize?: number;
+  /**
+   * How often a revocation-feed watch (fleet revocation in core) reads the revocations table, in ms
+   * (default 250): the delay before other processes on the file refuse a revoked session.
+   */
+  revocationPollIntervalMs?: number;
 }
 
 const TABLE_PREFIX = /^[A-Za-z_][A-Za-z0-9_]{0,32}$/;
@@ -68,6 +79,16 @@ function migrations(p: string): string[][] {
     sqliteSchemaV1(p, { ifNotExists: false }),
     // 2: device details (user agent, IP address at login); rows from version 1 have neither.
     sqliteSchemaV2(p),
+    // 3: the revocations table, the feed other processes on the file poll (fleet revocation).
+    // AUTOINCREMENT: an id is never reused after the largest row is pruned, so the poll's cursor holds.
+    [
+      `CREATE TABLE ${p}revocations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_handle TEXT NOT NULL,
+        revoked_at INTEGER NOT NULL
+      ) STRICT`,
+      `CREATE INDEX ${p}revocations_revoked_at ON ${p}revocations (revoked_at)`,
+    ],
   ];
 }
 
@@ -111,6 +132,16 @@ function prepareStatements(db: SqliteDriver, p: string) {
        ON CONFLICT (kid) DO NOTHING`,
     ),
     removeKeys: db.prepare<[string]>(`DELETE FROM ${p}signing_keys WHERE kid IN (SELECT value FROM json_each(?))`),
+    recordRevocations: db.prepare<[number, string]>(
+      `INSERT INTO ${p}revocations (session_handle, revoked_at) SELECT value, ? FROM json_each(?)`,
+    ),
+    revocationsAfter: db.prepare<[number, number, number], { id: number; session_handle: string; revoked_at: number }>(
+      `SELECT id, session_handle, revoked_at FROM ${p}revocations WHERE id > ? AND revoked_at > ? ORDER BY id LIMIT ?`,
+    ),
+    maxRevocationId: db.prepare<[], { id: number | null }>(`SELECT max(id) AS id FROM ${p}revocations`),
+    pruneRevocations: db.prepare<[number, number]>(
+      `DELETE FROM ${p}revocations WHERE id IN (SELECT id FROM ${p}revocations WHERE revoked_at <= ? LIMIT ?)`,
+    ),
   };
 }
 
@@ -130,6 +161,8 @@ export class SqliteStore implements SessionStore {
   readonly #busyTimeoutMs: number;
   readonly #cleanupIntervalMs: number;
   readonly #cleanupBatchSize: number;
+  readonly #revocationPollIntervalMs: number;
+  readonly #watches = new Set<RevocationSubscription>();
   #db: SqliteDriver | undefined;
   #openedWith: SqliteDriverName | undefined;
   #statements: Statements | undefined;
@@ -149,6 +182,11 @@ export class SqliteStore implements SessionStore {
     this.#busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
     this.#cleanupIntervalMs = options.cleanupIntervalMs ?? 60_000;
     this.#cleanupBatchSize = cleanupBatchSize(this.name, options.cleanupBatchSize ?? SQLITE_CLEANUP_BATCH_SIZE);
+    this.#revocationPollIntervalMs = revocationPollInterval(
+      this.name,
+      options.revocationPollIntervalMs,
+      (message) => new StoreError("sqlite", message),
+    );
   }
 
   /** The SQLite library the store opened its database with (undefined until it has, and still known after close()). */
@@ -168,7 +206,10 @@ export class SqliteStore implements SessionStore {
     return this.#run((statements, db) =>
       db.transaction(() => {
         this.#insert(statements, record);
-        return handles(statements.revokePastCap.all(record.userId, record.sessionHandle, now, maxSessionsPerUser - 1));
+        return this.#recorded(
+          statements,
+          handles(statements.revokePastCap.all(record.userId, record.sessionHandle, now, maxSessionsPerUser - 1)),
+        );
       }),
     );
   }
@@ -215,17 +256,60 @@ export class SqliteStore implements SessionStore {
 
   async revokeSessions(sessionHandles: readonly string[]): Promise<string[]> {
     if (sessionHandles.length === 0) return [];
-    return this.#run((statements) => handles(statements.revoke.all(JSON.stringify(sessionHandles))));
+    // The deletion and its revocation rows commit together (IMMEDIATE: the write lock first, like the cap).
+    return this.#run((statements, db) =>
+      db.transaction(() => this.#recorded(statements, handles(statements.revoke.all(JSON.stringify(sessionHandles))))),
+    );
   }
 
   async revokeSessionsForUser(query: UserSessionsQuery): Promise<string[]> {
-    return this.#run((statements) =>
-      handles(
-        query.tenantId === undefined
-          ? statements.revokeUser.all(query.userId)
-          : statements.revokeUserTenant.all(query.userId, query.tenantId),
+    return this.#run((statements, db) =>
+      db.transaction(() =>
+        this.#recorded(
+          statements,
+          handles(
+            query.tenantId === undefined
+              ? statements.revokeUser.all(query.userId)
+              : statements.revokeUserTenant.all(query.userId, query.tenantId),
+          ),
+        ),
       ),
     );
+  }
+
+  /** Records deleted sessions in the revocations table (inside the deleting transaction); returns them. */
+  #recorded(statements: Statements, revoked: string[]): string[] {
+    if (revoked.length > 0) statements.recordRevocations.run(Date.now(), JSON.stringify(revoked));
+    return revoked;
+  }
+
+  /**
+   * The revocation feed: polls the revocations table every `revocationPollIntervalMs`, so every
+   * process on this file hears each revocation (its own included) within about that long.
+   */
+  async watchRevocations(watcher: RevocationWatcher, options: WatchRevocationsOptions): Promise<RevocationSubscription> {
+    const subscription = await pollRevocations(
+      {
+        readAfter: async (afterId, revokedAfter, limit) =>
+          this.#run((statements) =>
+            statements.revocationsAfter
+              .all(afterId, revokedAfter, limit)
+              .map((row): RevocationRow => ({ id: row.id, sessionHandle: row.session_handle, revokedAt: row.revoked_at })),
+          ),
+        maxId: async () => this.#run((statements) => statements.maxRevocationId.get()?.id ?? 0),
+        pruneBatch: async (revokedAtOrBefore, limit) =>
+          this.#run((statements) => statements.pruneRevocations.run(revokedAtOrBefore, limit).changes),
+      },
+      watcher,
+      { ...options, intervalMs: this.#revocationPollIntervalMs },
+    );
+    this.#watches.add(subscription);
+    return {
+      close: async () => {
+        this.#watches.delete(subscription);
+        await subscription.close();
+      },
+    };
   }
 
   async listSessionHandlesForUser(query: UserSessionsQuery, now: number): Promise<string[]> {
@@ -273,6 +357,8 @@ export class SqliteStore implements SessionStore {
   /** Closes the file if the store opened it (an app's `database` stays open). Later calls reject with StoreUnavailableError. */
   async close(): Promise<void> {
     this.#closed = true;
+    // Revocation watches stop with the store: their timers would otherwise poll a closed file.
+    await Promise.all([...this.#watches].map((watch) => watch.close()));
     this.#statements = undefined;
     const db = this.#db;
     this.#db = undefined;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "@latch/core";
 import { eventLoopTurnsDuring, rejectionOf, sessionRecord } from "@latch/testing/store";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { defaultDriver, type SqliteDriverName, SqliteStore, sqliteStore, storeFromUrl } from "../src/index";
 import { sqliteCode } from "../src/sqlite-errors";
 import { DRIVERS, type RawConnection, rawConnection, runtimeHasNodeSqlite } from "./drivers";
@@ -37,6 +37,38 @@ function driverSuite(driver: SqliteDriverName): void {
     return db;
   }
 
+  describe("revocations table (the polled revocation feed)", () => {
+    it("gets a row per revoked session in the deleting transaction, none for expiry, and the poll prunes what is past the retention", async () => {
+      const writer = store();
+      const live = sessionRecord();
+      const expired = sessionRecord({ expiresAt: Date.now() - 1 });
+      for (const record of [live, expired]) await writer.createSession(record);
+      await writer.deleteExpiredSessions(Date.now());
+      await writer.revokeSessions([live.sessionHandle]);
+      const db = rawDatabase();
+      const rows = () => db.prepare<[], { session_handle: string }>("SELECT session_handle FROM latch_revocations ORDER BY id").all();
+      expect(rows()).toEqual([{ session_handle: live.sessionHandle }]);
+
+      // Rows older than a (short) retention, as many as several prune batches hold.
+      const insert = db.prepare<[string, number]>("INSERT INTO latch_revocations (session_handle, revoked_at) VALUES (?, ?)");
+      db.transaction(() => {
+        for (let i = 0; i < 2_500; i++) insert.run(`old-${i}`, Date.now() - 60_000);
+      });
+      const watching = store({ revocationPollIntervalMs: 10 });
+      const received: string[] = [];
+      const subscription = await watching.watchRevocations(
+        { onRevoked: (revoked) => received.push(...revoked.sessionHandles), onConnectionChange: () => {} },
+        { retentionMs: 30_000 },
+      );
+      try {
+        expect(received).toEqual([live.sessionHandle]);
+        await vi.waitFor(() => expect(rows()).toEqual([{ session_handle: live.sessionHandle }]), { timeout: 15_000, interval: 50 });
+      } finally {
+        await subscription.close();
+      }
+    });
+  });
+
   describe("schema", () => {
     it("creates prefixed tables, both indexes and a schema version on first use, in WAL mode", async () => {
       const created = store();
@@ -45,8 +77,14 @@ function driverSuite(driver: SqliteDriverName): void {
       expect(created.driver).toBe(driver);
       const db = rawDatabase();
       const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
-      expect(tables.map((t) => t.name)).toEqual(["latch_schema_version", "latch_sessions", "latch_signing_keys"]);
-      expect(db.prepare("SELECT version FROM latch_schema_version").all()).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(tables.map((t) => t.name)).toEqual([
+        "latch_revocations",
+        "latch_schema_version",
+        "latch_sessions",
+        "latch_signing_keys",
+        "sqlite_sequence",
+      ]);
+      expect(db.prepare("SELECT version FROM latch_schema_version").all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
       expect(db.prepare("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
 
       const plan = (sql: string) =>
@@ -78,7 +116,12 @@ function driverSuite(driver: SqliteDriverName): void {
       const names = rawDatabase()
         .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'myapp%' ORDER BY name")
         .all();
-      expect(names.map((t) => t.name)).toEqual(["myapp_auth_schema_version", "myapp_auth_sessions", "myapp_auth_signing_keys"]);
+      expect(names.map((t) => t.name)).toEqual([
+        "myapp_auth_revocations",
+        "myapp_auth_schema_version",
+        "myapp_auth_sessions",
+        "myapp_auth_signing_keys",
+      ]);
     });
 
     it("rejects a table prefix that is not a plain identifier", () => {
@@ -94,7 +137,11 @@ function driverSuite(driver: SqliteDriverName): void {
       await first.close();
       const second = store();
       expect(await second.getSession(record.sessionHandle)).toEqual(record);
-      expect(rawDatabase().prepare("SELECT version FROM latch_schema_version").all()).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(rawDatabase().prepare("SELECT version FROM latch_schema_version").all()).toEqual([
+        { version: 1 },
+        { version: 2 },
+        { version: 3 },
+      ]);
     });
 
     it("upgrades a version 1 database: old sessions read with null device details, new ones keep theirs", async () => {
@@ -105,13 +152,18 @@ function driverSuite(driver: SqliteDriverName): void {
       // Back to version 1 as it shipped: the sessions table without the device columns.
       const db = rawDatabase();
       db.exec("ALTER TABLE latch_sessions DROP COLUMN user_agent; ALTER TABLE latch_sessions DROP COLUMN ip");
-      db.exec("DELETE FROM latch_schema_version WHERE version = 2");
+      db.exec("DROP TABLE latch_revocations");
+      db.exec("DELETE FROM latch_schema_version WHERE version >= 2");
       const upgraded = store();
       expect(await upgraded.getSession(old.sessionHandle)).toEqual(old);
       const fresh = sessionRecord({ userId: old.userId, userAgent: "Firefox/128.0", ip: "2001:db8::1" });
       await upgraded.createSession(fresh);
       expect(await upgraded.getSession(fresh.sessionHandle)).toEqual(fresh);
-      expect(db.prepare("SELECT version FROM latch_schema_version ORDER BY version").all()).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(db.prepare("SELECT version FROM latch_schema_version ORDER BY version").all()).toEqual([
+        { version: 1 },
+        { version: 2 },
+        { version: 3 },
+      ]);
     });
 
     it("refuses a database whose schema is newer than this package", async () => {

@@ -37,6 +37,7 @@ import { SigningKeys } from "../tokens/signing-keys";
 import { VerifiedTokenCache } from "../tokens/verified-token-cache";
 import { randomUuid, timingSafeEqual } from "../util/crypto";
 import { storedIp, storedUserAgent } from "./client-ip";
+import { FleetRevocations } from "./fleet-revocations";
 import { checkAccessTokenPayload, checkSessionData, checkTenantId, checkUserId, mergePayload, userPartOf } from "./input";
 import { SessionContainer, type SessionState } from "./session";
 import {
@@ -115,12 +116,21 @@ export class SessionManager {
     this.#verifiedTokens.get(raw, Math.floor(Date.now() / 1000)) ?? parseAccessToken(raw);
 
   readonly log: Logger;
+  /** Sessions revoked anywhere on the store, when fleet revocation is on (the store has a feed and it was not turned off). */
+  readonly fleet: FleetRevocations | undefined;
 
   constructor(
     readonly config: NormalisedConfig,
     telemetry?: TelemetryRecorder,
   ) {
     this.log = config.logger;
+    this.fleet =
+      config.fleetRevocation &&
+      new FleetRevocations(config.store, {
+        retentionMs: config.accessTokenValiditySeconds * 1000,
+        whileDisconnected: config.fleetRevocation.whileDisconnected,
+        log: this.log,
+      });
     this.keys = new SigningKeys(config);
     this.cookies = new TokenCookies(config);
     this.rotationKeys = new RotationKeys(config.refreshTokenSecrets);
@@ -140,6 +150,7 @@ export class SessionManager {
     const userPayload = checkAccessTokenPayload(input.accessTokenPayload, this.config);
     const sessionData = checkSessionData(input.sessionDataInDatabase, this.config);
     const now = Date.now();
+    this.fleet?.start();
 
     const sessionHandle = randomUuid();
     const rotationKey = await this.rotationKeys.forNewSession();
@@ -224,7 +235,16 @@ export class SessionManager {
     const hasRid = antiCsrfCheck && req.getHeader(RID_HEADER) !== undefined;
     const now = Date.now();
     const payload = cachedPayload(found.token, now, this.#verifiedTokens);
-    if (payload && !options.checkDatabase && !options.overrideGlobalClaimValidators && this.config.globalClaimValidators.length === 0) {
+    const fleet = this.fleet;
+    if (
+      payload &&
+      !options.checkDatabase &&
+      !options.overrideGlobalClaimValidators &&
+      this.config.globalClaimValidators.length === 0 &&
+      !fleet?.mustCheckStore
+    ) {
+      // The one thing fleet revocation adds to a protected GET: a Map lookup, no store read, no await.
+      if (fleet?.isRevoked(payload.sessionHandle)) throw new UnauthorisedError("session revoked", { clearTokens: true });
       if (antiCsrfCheck) this.#checkAntiCsrf(payload, antiCsrfHeader, hasRid);
       return this.#session(found.token, payload, found.transferMethod, now + this.config.refreshTokenValidityMs, req, res);
     }
@@ -259,12 +279,16 @@ export class SessionManager {
     },
   ): Promise<SessionContainer> {
     const now = Date.now();
+    const fleet = this.fleet;
+    fleet?.start();
     const payload =
       cachedPayload(token, now, this.#verifiedTokens) ??
       (await verifyAccessToken(this.keys, token, this.config.issuer, now, this.#verifiedTokens));
+    if (fleet?.isRevoked(payload.sessionHandle)) throw new UnauthorisedError("session revoked", { clearTokens: true });
     if (options.antiCsrfCheck) this.#checkAntiCsrf(payload, options.antiCsrfHeader, options.hasRid);
     let cookieExpiry = now + this.config.refreshTokenValidityMs;
-    if (options.checkDatabase) {
+    // While the feed is down in the "check-store" mode, the store decides, as with checkDatabase.
+    if (options.checkDatabase || fleet?.mustCheckStore) {
       const record = await this.#store("read the session", () => this.config.store.getSession(payload.sessionHandle));
       if (!record || record.expiresAt <= now) throw new UnauthorisedError("session revoked or expired", { clearTokens: true });
       cookieExpiry = record.expiresAt;
@@ -315,6 +339,7 @@ export class SessionManager {
   // ---- refresh ----------------------------------------------------------------------------
 
   async refreshSession(req: BaseRequest, res: BaseResponse): Promise<SessionContainer> {
+    this.fleet?.start();
     const found = readRefreshTokens(req);
     const legacyCookie = req.getCookies(LEGACY_ID_REFRESH_TOKEN_COOKIE).length > 0;
     if (!found) {
@@ -354,6 +379,7 @@ export class SessionManager {
 
   /** Refresh for apps that read the tokens themselves; the new tokens come back on the session. */
   async refreshSessionWithoutRequestResponse(refreshToken: string, antiCsrfToken?: string): Promise<SessionContainer> {
+    this.fleet?.start();
     const token = parseRefreshToken(refreshToken);
     if (!token) throw new UnauthorisedError("not a Latch refresh token", { clearTokens: true });
     if (antiCsrfToken !== undefined && !timingSafeEqual(antiCsrfToken, await antiCsrfTokenFor(token.raw))) {
@@ -469,6 +495,8 @@ export class SessionManager {
   async #revokeStolen(records: readonly SessionRecord[]): Promise<never> {
     const owners = new Map(records.map((record) => [record.sessionHandle, record]));
     const revoked = await this.#store("revoke the session", () => this.config.store.revokeSessions([...owners.keys()]));
+    // Every stolen family, not only what this call deleted: a parallel request may have deleted it first.
+    this.fleet?.add([...owners.keys()]);
     for (const { sessionHandle, userId, tenantId } of owners.values()) {
       this.log.warn(`refresh token reuse (possible token theft) on session ${sessionHandle}: the session was revoked`);
       this.events.emit({ type: "tokenTheftDetected", sessionHandle, userId, tenantId });
@@ -586,13 +614,15 @@ export class SessionManager {
     res: BaseResponse | undefined,
   ): Promise<void> {
     const revoked = await this.#store("revoke the session", () => this.config.store.revokeSessions([session.sessionHandle]));
+    this.fleet?.add([session.sessionHandle]);
     this.log.debug(`revoked session ${session.sessionHandle}`);
     this.emitRevoked(revoked, session, "signout");
     if (res) clearSessionOnClient(res, this.cookies);
   }
 
-  /** One sessionRevoked event per handle that was revoked. */
+  /** One sessionRevoked event per handle that was revoked; they are refused by this server at once. */
   emitRevoked(sessionHandles: readonly string[], owner: { userId: string; tenantId: string | undefined }, reason: RevocationReason): void {
+    if (sessionHandles.length > 0) this.fleet?.add(sessionHandles);
     for (const sessionHandle of sessionHandles) {
       this.events.emit({ type: "sessionRevoked", sessionHandle, userId: owner.userId, tenantId: owner.tenantId, reason });
     }
@@ -618,6 +648,7 @@ export class SessionManager {
 
   /** The store wrapper for the handle-level API. */
   store<T>(what: string, call: () => Promise<T>): Promise<T> {
+    this.fleet?.start();
     return this.#store(what, call);
   }
 

@@ -3,6 +3,15 @@
 // SQL store stores the same columns the same way and a new column is added in one place.
 import type { JSONObject, SessionRecord, SigningAlgorithm, SigningKeyRecord } from "../store/session-store";
 
+export {
+  DEFAULT_REVOCATION_POLL_INTERVAL_MS,
+  pollRevocations,
+  type RevocationPollOptions,
+  type RevocationRow,
+  type RevocationTable,
+  revocationPollInterval,
+} from "./revocation-poller";
+
 /** Text as drivers return it: a string, or bytes for binary columns (MySQL VARBINARY). */
 export type SqlText = string | Uint8Array;
 /** An integer as drivers return it: a number, or a string / bigint for BIGINT columns (pg, mysql2). */

@@ -1,6 +1,8 @@
 import { StoreError } from "../errors";
 import { timingSafeEqual } from "../util/crypto";
 import { cleanupBatchSize, yieldToEventLoop } from "./expired-cleanup";
+import { MemoryRevocationLog } from "./memory-revocation-log";
+import type { RevocationSubscription, RevocationWatcher, WatchRevocationsOptions } from "./revocation-feed";
 import { sessionPage, sessionsPastCap } from "./session-order";
 import type {
   JSONObject,
@@ -28,6 +30,8 @@ export class MemoryStore implements SessionStore {
   readonly #handlesByUser = new Map<string, Set<string>>();
   readonly #keys = new Map<string, SigningKeyRecord>();
   readonly #cleanupBatchSize: number;
+  /** The revocation feed: every Latch instance sharing this object (one process) hears each revocation. */
+  readonly #revocations = new MemoryRevocationLog();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#cleanupBatchSize = cleanupBatchSize(this.name, options.cleanupBatchSize);
@@ -55,7 +59,9 @@ export class MemoryStore implements SessionStore {
     this.#insert(record);
     const pastCap = sessionsPastCap(this.#userRecords({ userId: record.userId }), record.sessionHandle, maxSessionsPerUser, now);
     for (const old of pastCap) this.#delete(old);
-    return pastCap.map((old) => old.sessionHandle);
+    const revoked = pastCap.map((old) => old.sessionHandle);
+    this.#revocations.record(revoked);
+    return revoked;
   }
 
   async getSession(sessionHandle: string): Promise<SessionRecord | undefined> {
@@ -95,6 +101,7 @@ export class MemoryStore implements SessionStore {
       this.#delete(record);
       revoked.push(handle);
     }
+    this.#revocations.record(revoked);
     return revoked;
   }
 
@@ -138,6 +145,10 @@ export class MemoryStore implements SessionStore {
 
   async removeSigningKeys(kids: readonly string[]): Promise<void> {
     for (const kid of kids) this.#keys.delete(kid);
+  }
+
+  async watchRevocations(watcher: RevocationWatcher, options: WatchRevocationsOptions): Promise<RevocationSubscription> {
+    return this.#revocations.watch(watcher, options);
   }
 
   async close(): Promise<void> {}

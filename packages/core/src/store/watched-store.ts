@@ -1,5 +1,6 @@
 import { describeError, type Logger } from "../log";
 import type { TelemetryRecorder } from "../telemetry";
+import type { RevocationSubscription, RevocationWatcher, WatchRevocationsOptions } from "./revocation-feed";
 import type { SessionStore } from "./session-store";
 
 /**
@@ -17,10 +18,22 @@ export class WatchedStore implements SessionStore {
   #downSince = 0;
   readonly #telemetry: TelemetryRecorder | undefined;
 
+  /**
+   * The store's revocation feed, present exactly when the store has one (core checks for it to
+   * decide whether fleet revocation is on). The feed reports its own outages to its watcher.
+   */
+  readonly watchRevocations?: (watcher: RevocationWatcher, options: WatchRevocationsOptions) => Promise<RevocationSubscription>;
+
   constructor(store: SessionStore, log: Logger, telemetry?: TelemetryRecorder) {
     this.#store = store;
     this.#log = log;
     this.#telemetry = telemetry;
+    if (store.watchRevocations) {
+      this.watchRevocations = (watcher, options) =>
+        this.#watch("watchRevocations", () =>
+          (store.watchRevocations as NonNullable<SessionStore["watchRevocations"]>).call(store, watcher, options),
+        );
+    }
   }
 
   get name(): string {

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import type { ConformanceContext } from "./context";
 import { deviceCases, sessionCapCases } from "./device-cases";
+import { fleetRevocationCases } from "./fleet-cases";
 import { decodeFrontTokenHeader, exposedHeaders, type HttpClient, type Reply } from "./http-client";
 import { outageCases } from "./outage-cases";
 import { securityCases, securityCsrfCases, securityCustomHeaderCases } from "./security-cases";
@@ -19,6 +20,8 @@ export interface ConformanceGroup {
   name: string;
   /** Run the app on PostgreSQL through an outage proxy (ctx.outage). */
   throughOutageProxy?: boolean;
+  /** Two instances of the app share the store (ctx.secondServer()): skipped for apps on `memory:` only. */
+  twoServers?: boolean;
   /** LATCH_* variables of the app this group runs against. */
   env: Record<string, string>;
   cases: ConformanceCase[];
@@ -679,5 +682,6 @@ export function conformanceGroups(): ConformanceGroup[] {
       cases: securityCustomHeaderCases,
     },
     { name: "store outage (PostgreSQL through a proxy)", env: {}, cases: outageCases, throughOutageProxy: true },
+    { name: "fleet revocation (two servers on one store)", env: {}, cases: fleetRevocationCases, twoServers: true },
   ];
 }

@@ -22,12 +22,23 @@ export interface AdapterHarness {
   noNetworkedStore?: string;
 }
 
+/** Another instance of the example app on the context's store (a second server behind the same API domain). */
+export interface SecondServer {
+  readonly baseUrl: string;
+  output(): string;
+}
+
 export interface ConformanceContext {
   readonly baseUrl: string;
   readonly env: Record<string, string>;
   client(): HttpClient;
   /** POST /login; throws unless it answers 200. */
   login(client: HttpClient, body?: Record<string, unknown>, headers?: Record<string, string>): Promise<Reply>;
+  /**
+   * Starts (once per context, then the same) a second instance of the app on the same store and
+   * LATCH_API_DOMAIN, stopped with the context.
+   */
+  secondServer(): Promise<SecondServer>;
   /** Stops the app and starts it again on the same store. */
   restart(): Promise<void>;
   /** For groups that run through an outage proxy: switch the store off and on. */
@@ -73,8 +84,9 @@ export async function startContext(
 ): Promise<ConformanceContext> {
   const store = await storeForGroup(options.storeUrl ?? harness.storeUrl, options.outage);
   // One port for the context's life, so clients keep working across restart().
-  const env = { LATCH_STORE: store.url, PORT: String(await freePort()), ...groupEnv };
+  const env: Record<string, string> = { LATCH_STORE: store.url, PORT: String(await freePort()), ...groupEnv };
   let app = await harness.start(env);
+  let second: Promise<RunningApp> | undefined;
   return {
     get baseUrl() {
       return app.baseUrl;
@@ -87,11 +99,21 @@ export async function startContext(
       if (reply.status !== 200) throw new Error(`login failed: ${reply.status} ${reply.text}\n${app.output()}`);
       return reply;
     },
+    secondServer() {
+      second ??= (async () =>
+        harness.start({
+          ...env,
+          PORT: String(await freePort()),
+          LATCH_API_DOMAIN: env.LATCH_API_DOMAIN ?? `http://127.0.0.1:${env.PORT}`,
+        }))();
+      return second;
+    },
     async restart() {
       await app.close();
       app = await harness.start(env);
     },
     async close() {
+      await (await second?.catch(() => undefined))?.close();
       await app.close();
       await options.outage?.close();
       await store.cleanup();

@@ -20,6 +20,11 @@ async function startGroup(harness: AdapterHarness, group: ConformanceGroup): Pro
  */
 async function skipReason(harness: AdapterHarness, group: ConformanceGroup): Promise<string | undefined> {
   if (group.throughOutageProxy && harness.noNetworkedStore) return harness.noNetworkedStore;
+  // Two processes on `memory:` share nothing: there is no fleet to test.
+  const storeUrl = harness.storeUrl ?? process.env.LATCH_CONFORMANCE_STORE;
+  if (group.twoServers && (harness.noNetworkedStore || storeUrl?.startsWith("memory:"))) {
+    return harness.noNetworkedStore ?? "the app runs on memory:, which two processes cannot share";
+  }
   if (!group.throughOutageProxy || process.env.CI === "true" || (await isListening(OUTAGE_TARGET))) return undefined;
   const reason = `PostgreSQL is not listening on ${OUTAGE_TARGET.host}:${OUTAGE_TARGET.port}`;
   console.warn(`\u26a0\ufe0f  SKIPPING conformance group "${group.name}": ${reason} (CI=true makes this fail)`);
@@ -28,7 +33,7 @@ async function skipReason(harness: AdapterHarness, group: ConformanceGroup): Pro
 
 export { freePort, type RunningApp, type SpawnAppOptions, spawnApp } from "./app-process";
 export { type ConformanceCase, type ConformanceGroup, conformanceGroups } from "./cases";
-export { type AdapterHarness, type ConformanceContext, startContext } from "./context";
+export { type AdapterHarness, type ConformanceContext, type SecondServer, startContext } from "./context";
 export { decodeFrontTokenHeader, exposedHeaders, HttpClient, type ParsedSetCookie, parseSetCookie, type Reply } from "./http-client";
 export { isListening, listeningUrl } from "./reachable";
 

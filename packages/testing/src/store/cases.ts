@@ -4,6 +4,7 @@ import { defineDeviceAndCapCases } from "./device-cases";
 import { errorCode, rejectionOf } from "./faults";
 import { HOSTILE_IDENTIFIERS, hostileJson, largeJson, randomHash, sessionRecord, signingKey } from "./fixtures";
 import type { StoreConformanceOptions, StoreFactory, StoreUnderTest } from "./index";
+import { defineRevocationFeedCases } from "./revocation-cases";
 
 const HOUR = 3_600_000;
 
@@ -518,6 +519,22 @@ export function defineStoreCases(name: string, factory: StoreFactory, options: S
     });
 
     defineDeviceAndCapCases({ store, create, expectExactly });
+
+    describe("with a revocation feed", () => {
+      beforeEach((context) => {
+        // Stores without watchRevocations (it is optional) report these cases as skipped.
+        if (!store().watchRevocations) context.skip();
+      });
+      defineRevocationFeedCases({
+        store,
+        async sibling() {
+          if (!current?.reopen) return store();
+          const other = await current.reopen();
+          extraStores.push(other);
+          return other;
+        },
+      });
+    });
 
     describe("signing keys", () => {
       it("starts empty, then returns what was added, exactly", async () => {

@@ -18,7 +18,9 @@ export interface StoreUnderTest {
   cleanup?: () => Promise<void>;
   /**
    * Opens a second store on the same backing data (same file, prefix, database), for stores that
-   * persist: the suite then checks that sessions and keys survive `close()` and a reopen.
+   * persist: the suite then checks that sessions and keys survive `close()` and a reopen. The
+   * revocation-feed cases open one beside the first (a second server on the same backend); without
+   * `reopen` they use the first store for both (MemoryStore: instances sharing one object).
    */
   reopen?: () => Promise<SessionStore>;
 }
