@@ -139,7 +139,8 @@ const sizes: Array<{ library: string; setCookieBytes: number; headerBytes: numbe
 
 /** Which peers give sessions the server can revoke (the ones the "faster than" target is about). */
 const REVOCABLE: Record<string, string> = {
-  latch: "yes: at the next refresh (access-token lifetime, 1 h by default)",
+  latch: "yes: on every server within about a second (fleet revocation, SECURITY.md)",
+  "latch-fleet-off": "yes: at the next refresh (access-token lifetime, 1 h by default)",
   "latch-check-database": "yes: at once",
   "express-session-memory": "yes: at once",
   "express-session-redis": "yes: at once",
@@ -183,7 +184,8 @@ async function protectedGet(title: string, script: string, kinds: string[], targ
     if (m && bare) bars.push({ group: `Protected GET, ${title} (÷ bare)`, label: kind, value: m.mean / bare, highlight: kind === "latch" });
   }
   out();
-  const revocablePeers = kinds.filter((k) => k !== "latch" && REVOCABLE[k]?.startsWith("yes"));
+  // latch-fleet-off is Latch itself with one feature off: compared by its own target below, not as a peer.
+  const revocablePeers = kinds.filter((k) => k !== "latch" && k !== "latch-fleet-off" && REVOCABLE[k]?.startsWith("yes"));
   const slower = revocablePeers.filter((k) => (results.get(k)?.mean ?? 0) >= (latch ?? 0));
   const byCpu = (results.get("bare")?.cpu ?? Number.NaN) / (results.get("latch")?.cpu ?? Number.NaN);
   out(
@@ -194,6 +196,13 @@ async function protectedGet(title: string, script: string, kinds: string[], targ
       ? "Target: faster than every peer with revocable sessions: no such peer on this framework here (secure-session's cookie cannot be revoked)."
       : `Target: faster than every peer with revocable sessions (${revocablePeers.join(", ")}): **${slower.length === 0 ? "met" : `missed against ${slower.join(", ")}`}**.`,
   );
+  const fleetOff = results.get("latch-fleet-off");
+  if (fleetOff && latch !== undefined) {
+    const cpuShare = (fleetOff.cpu ?? Number.NaN) / (results.get("latch")?.cpu ?? Number.NaN);
+    out(
+      `Target: Latch with fleet revocation on (the default) within 3% of latch-fleet-off: **${ratio(latch, fleetOff.mean)}** by req/s (${latch / fleetOff.mean >= 0.97 ? "met" : "missed"}), **${cpuShare.toFixed(2)}x** by server CPU per request (${cpuShare >= 0.97 ? "met" : "missed"}).`,
+    );
+  }
   const control = results.get("bare-with-two-noop-middlewares")?.mean;
   if (control && bare) {
     out(
@@ -215,6 +224,7 @@ if (!skip.has("1")) {
       "bare",
       "bare-with-two-noop-middlewares",
       "latch",
+      "latch-fleet-off",
       "latch-check-database",
       "express-session-memory",
       "express-session-redis",
@@ -226,7 +236,7 @@ if (!skip.has("1")) {
   );
   await protectedGet("Fastify 5", "fastify-servers.ts", pick(["bare", "latch", "secure-session"]), 0.9);
   out(
-    "Latch, express-session (memory) and better-auth keep sessions in process memory here (Latch's MemoryStore, express-session's MemoryStore, better-auth's memory adapter); express-session-redis reads Redis on every request. latch-check-database is Latch with `checkDatabase: true` (a store read per request, revocation at once).",
+    "Latch, express-session (memory) and better-auth keep sessions in process memory here (Latch's MemoryStore, express-session's MemoryStore, better-auth's memory adapter); express-session-redis reads Redis on every request. latch-check-database is Latch with `checkDatabase: true` (a store read per request, revocation at once); latch-fleet-off is Latch with `fleetRevocation: false` (no revoked-handles lookup).",
   );
   out();
 }

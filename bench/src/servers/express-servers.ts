@@ -74,6 +74,10 @@ async function setup(): Promise<void> {
     case "latch":
     case "latch-check-database":
       return latchApp(new Latch({ store: new MemoryStore(), appInfo: { apiDomain: `http://127.0.0.1:${port}` } }), kind !== "latch");
+    // Fleet revocation is on by default with MemoryStore (it has a feed): this is "latch" without it,
+    // to measure what the revoked-handles lookup costs a protected GET.
+    case "latch-fleet-off":
+      return latchApp(new Latch({ store: new MemoryStore(), appInfo: { apiDomain: `http://127.0.0.1:${port}` }, fleetRevocation: false }));
     case "express-session-memory":
     case "express-session-redis": {
       let store: session.Store | undefined;

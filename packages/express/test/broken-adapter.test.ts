@@ -10,7 +10,9 @@ import { startExpressExample } from "./example-app";
 async function startBrokenExample(env: Record<string, string>) {
   // The proxy takes the suite's port (kept across restarts); the app sits behind it and calls itself by the proxy's URL.
   const proxyPort = Number(env.PORT);
-  const app = await startExpressExample({ ...env, PORT: String(await freePort()), LATCH_API_DOMAIN: `http://127.0.0.1:${proxyPort}` });
+  // A second instance (the fleet-revocation group) is given the first one's API domain: kept, so both issue the same tokens.
+  const apiDomain = env.LATCH_API_DOMAIN ?? `http://127.0.0.1:${proxyPort}`;
+  const app = await startExpressExample({ ...env, PORT: String(await freePort()), LATCH_API_DOMAIN: apiDomain });
   const proxy: Server = createServer((req, res) => {
     const upstream = httpRequest(app.baseUrl + (req.url ?? "/"), { method: req.method, headers: req.headers }, (answer) => {
       const headers = { ...answer.headers };
