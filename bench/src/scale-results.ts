@@ -18,7 +18,10 @@ export interface ScaleResult {
   get: Percentiles;
   list: Percentiles;
   rotate: Percentiles;
+  /** Before the cleanup, on half the sampled users; the other half after it (runs before 2026-12-07 16:00 measured only after). */
   revokeAll: Percentiles;
+  revokeAllAfterCleanup?: Percentiles;
+  settleSeconds?: number;
   cleanup: { deleted: number; totalMs: number; longestPauseMs: number; longestCpuMs: number };
   /** /proc/loadavg's 1-minute figure at the start and at the end of the run. */
   load: [number, number];
@@ -32,10 +35,13 @@ export function readScaleResults(): ScaleResult[] {
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as ScaleResult[]) : [];
 }
 
-/** Adds a run, replacing the earlier run of the same store, size and batch size. */
+/** Adds a run, replacing the earlier run of the same store, size, fill and batch size. */
 export function saveScaleResult(result: ScaleResult): void {
   const same = (other: ScaleResult): boolean =>
-    other.store === result.store && other.sessions === result.sessions && other.cleanupBatchSize === result.cleanupBatchSize;
+    other.store === result.store &&
+    other.sessions === result.sessions &&
+    other.fill === result.fill &&
+    other.cleanupBatchSize === result.cleanupBatchSize;
   const results = [...readScaleResults().filter((other) => !same(other)), result];
   results.sort((a, b) => a.store.localeCompare(b.store) || a.sessions - b.sessions);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
@@ -81,5 +87,18 @@ export function millionSessionSummary(results: ScaleResult[] = readScaleResults(
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows,
     "",
+  ];
+}
+
+/** Every saved run as one table (SCALE.md's), store by store and size by size: `tsx src/tools/scale-table.ts`. */
+export function scaleTable(results: ScaleResult[] = readScaleResults()): string[] {
+  const pair = (figures: Percentiles): string => `${ms(figures.p50)} / ${ms(figures.p99)}`;
+  return [
+    "| store | sessions | fill | get p50 / p99 ms | list p50 / p99 ms | rotate p50 / p99 ms | revoke-all p50 / p99 ms | bytes/session | cleanup: deleted, total | longest pause: wall (CPU) ms | load 1 min |",
+    "| --- | ---: | --- | --- | --- | --- | --- | ---: | --- | --- | --- |",
+    ...results.map(
+      (result) =>
+        `| ${result.store}${result.cleanupBatchSize === undefined ? "" : `, batches of ${result.cleanupBatchSize}`} | ${result.sessions.toLocaleString("en-US")} | ${result.fill}, ${result.fillSeconds} s | ${pair(result.get)} | ${pair(result.list)} | ${pair(result.rotate)} | ${pair(result.revokeAll)} | ${result.bytesPerSession} | ${result.cleanup.deleted.toLocaleString("en-US")} in ${result.cleanup.totalMs.toLocaleString("en-US")} ms | ${ms(result.cleanup.longestPauseMs)} (${ms(result.cleanup.longestCpuMs)}) | ${result.load[0]}–${result.load[1]} |`,
+    ),
   ];
 }

@@ -19,6 +19,7 @@ import Database from "better-sqlite3";
 import { Redis } from "ioredis";
 import { createConnection } from "mysql2/promise";
 import pg from "pg";
+import { RespPipe } from "./resp-pipe";
 
 export interface Backend {
   store: SessionStore;
@@ -26,6 +27,13 @@ export interface Backend {
   bulkInsert?: (records: SessionRecord[]) => Promise<void>;
   /** Checks the backend's own bookkeeping for a bulk-filled session that the store API cannot see (Redis TTLs). */
   checkRaw?: (record: SessionRecord, userRecords: SessionRecord[]) => Promise<void>;
+  /**
+   * After a bulk fill, brings the backend to the state a table grown over days would be in: written
+   * back to disk and its statistics gathered. Unsettled, the fill's hundreds of megabytes of dirty
+   * pages and WAL (and autovacuum starting on them) were still being written while the probe timed,
+   * and every commit's fsync waited behind them (bench/SCALE.md).
+   */
+  settle?: () => Promise<void>;
   /** Bytes the backend holds for the sessions (file, relation, memory). */
   bytes(): Promise<number>;
   /** Closes the store and removes the file, database or server. Safe to call twice. */
@@ -75,8 +83,20 @@ function memoryBackend(batch: { cleanupBatchSize?: number }): Backend {
   return { store, bytes: async () => heapUsed() - before, dispose: () => store.close() };
 }
 
+/**
+ * LATCH_BENCH_SQLITE_PRAGMAS="mmap_size=268435456;synchronous=OFF": the file opened by the probe with
+ * the store's own pragmas (WAL, synchronous NORMAL) and these after them, and handed to the store as
+ * an app's database, to compare settings. Unset: the store opens the file itself, as apps do.
+ */
+const SQLITE_PRAGMAS = (process.env.LATCH_BENCH_SQLITE_PRAGMAS ?? "").split(";").filter((pragma) => pragma.trim() !== "");
+
 function sqliteBackend(path: string, batch: { cleanupBatchSize?: number }): Backend {
-  const store = new SqliteStore({ path, cleanupIntervalMs: 0, ...batch });
+  let appDatabase: Database.Database | undefined;
+  if (SQLITE_PRAGMAS.length > 0) {
+    appDatabase = new Database(path, { timeout: 5_000 });
+    for (const pragma of ["journal_mode = WAL", "synchronous = NORMAL", ...SQLITE_PRAGMAS]) appDatabase.pragma(pragma);
+  }
+  const store = new SqliteStore({ ...(appDatabase ? { database: appDatabase } : { path }), cleanupIntervalMs: 0, ...batch });
   // A second connection for the fill, opened once the store has migrated the file (WAL mode persists).
   let writer: Database.Database | undefined;
   const size = (file: string): number => {
@@ -97,11 +117,16 @@ function sqliteBackend(path: string, batch: { cleanupBatchSize?: number }): Back
         for (const record of records) insert.run(sessionRowValues(record));
       })();
     },
+    // The fill's WAL written into the file and the file synced (the writer's synchronous is FULL).
+    settle: async () => {
+      writer?.pragma("wal_checkpoint(TRUNCATE)");
+    },
     bytes: async () => size(path) + size(`${path}-wal`),
     dispose: async () => {
       writer?.close();
       writer = undefined;
       await store.close();
+      appDatabase?.close();
       for (const suffix of ["", "-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
     },
   };
@@ -146,6 +171,10 @@ async function postgresBackend(database: string, batch: { cleanupBatchSize?: num
         );
       }
     },
+    settle: async () => {
+      await writer.query(`VACUUM (ANALYZE) ${PREFIX}sessions`);
+      await writer.query("CHECKPOINT");
+    },
     bytes: async () => {
       const result = await writer.query<{ n: string }>(`SELECT pg_total_relation_size('${PREFIX}sessions') AS n`);
       return Number(result.rows[0]?.n);
@@ -176,6 +205,16 @@ async function mysqlBackend(database: string, batch: { cleanupBatchSize?: number
         await writer.query(`INSERT INTO ${PREFIX}sessions (${SESSION_COLUMNS.join(", ")}) VALUES ?`, [
           records.slice(start, start + MYSQL_BATCH).map(sessionRowValues),
         ]);
+      }
+    },
+    // InnoDB writes dirty pages back in the background; the server is shared, so its settings stay
+    // as they are and the probe waits (up to two minutes) until few dirty pages are left.
+    settle: async () => {
+      await writer.query(`ANALYZE TABLE ${PREFIX}sessions`);
+      for (let waited = 0; waited < 120; waited++) {
+        const [rows] = await writer.query("SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'");
+        if (Number((rows as Array<{ Value: string }>)[0]?.Value) < 1_000) return;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
     },
     bytes: async () => {
@@ -214,7 +253,7 @@ process.on("exit", () => {
   for (const server of redisServers) server.kill("SIGKILL");
 });
 
-async function startRedisServer(): Promise<{ url: string; server: ChildProcess }> {
+async function startRedisServer(): Promise<{ url: string; port: number; server: ChildProcess }> {
   const port = await freePort();
   const server = spawn(
     "redis-server",
@@ -232,7 +271,7 @@ async function startRedisServer(): Promise<{ url: string; server: ChildProcess }
       await probe.connect();
       await probe.ping();
       probe.disconnect();
-      return { url, server };
+      return { url, port, server };
     } catch {
       probe.disconnect();
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -286,7 +325,8 @@ function hashFields(record: SessionRecord): string[] {
 }
 
 async function redisBackend(batch: { cleanupBatchSize?: number }): Promise<Backend> {
-  const { url, server } = await startRedisServer();
+  const { url, port, server } = await startRedisServer();
+  let pipe: RespPipe | undefined;
   const admin = new Redis(url);
   const used = async (): Promise<number> => Number(/used_memory:(\d+)/.exec(await admin.info("memory"))?.[1]);
   const store = new RedisStore({ url, keyPrefix: REDIS_PREFIX, ...batch });
@@ -297,23 +337,22 @@ async function redisBackend(batch: { cleanupBatchSize?: number }): Promise<Backe
     bulkInsert: async (records) => {
       for (let start = 0; start < records.length; start += REDIS_BATCH) {
         const chunk = records.slice(start, start + REDIS_BATCH);
-        const pipeline = admin.pipeline();
         // What createSession does per session: the claim (SET NX PXAT), then the CREATE script's
         // HSET, PEXPIREAT, ZADD and the index's PEXPIREAT at its latest score.
+        const commands: string[][] = [];
         const latest = new Map<string, number>();
         for (const record of chunk) {
-          pipeline.set(handleKey(record.sessionHandle), record.userId, "PXAT", claimExpiry(record.expiresAt), "NX");
+          commands.push(["SET", handleKey(record.sessionHandle), record.userId, "PXAT", String(claimExpiry(record.expiresAt)), "NX"]);
           const key = sessionKey(record.userId, record.sessionHandle);
-          pipeline.hset(key, ...hashFields(record));
-          pipeline.pexpireat(key, record.expiresAt);
-          pipeline.zadd(indexKey(record.userId), record.expiresAt, record.sessionHandle);
+          commands.push(["HSET", key, ...hashFields(record)]);
+          commands.push(["PEXPIREAT", key, String(record.expiresAt)]);
+          commands.push(["ZADD", indexKey(record.userId), String(record.expiresAt), record.sessionHandle]);
           latest.set(record.userId, Math.max(latest.get(record.userId) ?? 0, record.expiresAt));
         }
         // Chunks hold whole users (the probe fills users' sessions together), so this is each index's latest score.
-        for (const [userId, expiresAt] of latest) pipeline.pexpireat(indexKey(userId), expiresAt);
-        const results = (await pipeline.exec()) ?? [];
-        const failed = results.find(([error]) => error !== null);
-        if (failed) throw failed[0];
+        for (const [userId, expiresAt] of latest) commands.push(["PEXPIREAT", indexKey(userId), String(expiresAt)]);
+        pipe ??= await RespPipe.open(port);
+        await pipe.send(commands);
       }
     },
     checkRaw: async (record, userRecords) => {
@@ -343,6 +382,7 @@ async function redisBackend(batch: { cleanupBatchSize?: number }): Promise<Backe
     dispose: async () => {
       if (disposed) return;
       disposed = true;
+      pipe?.close();
       await store.close();
       admin.disconnect();
       server.kill("SIGTERM");
