@@ -279,6 +279,9 @@ async function main(): Promise<void> {
     const bytesPerSession = Math.round(bytes / sessions);
     console.log(`bytes per session: ${bytesPerSession}`);
     const figures = await measure(store, users, now);
+    // A user the probes left alone (sampled users were revoked): the plans at this size.
+    const explained = await backend.explain?.(`user-${Math.floor(sessions / SESSIONS_PER_USER) - 1}`);
+    for (const line of explained ?? []) console.log(`plan: ${line}`);
     const loadAtEnd = loadAverage();
     console.log(`load average (1 min): ${loadAtStart} at start, ${loadAtEnd} at end`);
     saveScaleResult({

@@ -36,6 +36,8 @@ export interface Backend {
   settle?: () => Promise<void>;
   /** Bytes the backend holds for the sessions (file, relation, memory). */
   bytes(): Promise<number>;
+  /** The plans of the listing and revoke-by-user statements for a user, as the database reports them. */
+  explain?: (userId: string) => Promise<string[]>;
   /** Closes the store and removes the file, database or server. Safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -122,6 +124,16 @@ function sqliteBackend(path: string, batch: { cleanupBatchSize?: number }): Back
       writer?.pragma("wal_checkpoint(TRUNCATE)");
     },
     bytes: async () => size(path) + size(`${path}-wal`),
+    explain: async (userId) => {
+      writer ??= new Database(path);
+      const db = writer;
+      const plan = (sql: string, ...values: unknown[]): string =>
+        `${sql}: ${(db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...values) as Array<{ detail: string }>).map((row) => row.detail).join("; ")}`;
+      return [
+        plan(`SELECT session_handle FROM ${PREFIX}sessions WHERE user_id = ? AND expires_at > ?`, userId, Date.now()),
+        plan(`DELETE FROM ${PREFIX}sessions WHERE user_id = ? RETURNING session_handle`, userId),
+      ];
+    },
     dispose: async () => {
       writer?.close();
       writer = undefined;
@@ -179,6 +191,25 @@ async function postgresBackend(database: string, batch: { cleanupBatchSize?: num
       const result = await writer.query<{ n: string }>(`SELECT pg_total_relation_size('${PREFIX}sessions') AS n`);
       return Number(result.rows[0]?.n);
     },
+    explain: async (userId) => {
+      const plan = async (sql: string, values: unknown[]): Promise<string> => {
+        // Inside a transaction rolled back: EXPLAIN ANALYZE of the DELETE really deletes.
+        await writer.query("BEGIN");
+        try {
+          const result = await writer.query<{ "QUERY PLAN": string }>(
+            `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) ${sql}`,
+            values,
+          );
+          return `${sql}:\n${result.rows.map((row) => `  ${row["QUERY PLAN"]}`).join("\n")}`;
+        } finally {
+          await writer.query("ROLLBACK");
+        }
+      };
+      return [
+        await plan(`SELECT session_handle FROM ${PREFIX}sessions WHERE user_id = $1 AND expires_at > $2`, [userId, Date.now()]),
+        await plan(`DELETE FROM ${PREFIX}sessions WHERE user_id = $1 RETURNING session_handle`, [userId]),
+      ];
+    },
     dispose: async () => {
       if (disposed) return;
       disposed = true;
@@ -223,6 +254,19 @@ async function mysqlBackend(database: string, batch: { cleanupBatchSize?: number
         `SELECT data_length + index_length AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = '${PREFIX}sessions'`,
       );
       return Number((rows as Array<{ n: number | string }>)[0]?.n);
+    },
+    explain: async (userId) => {
+      const plan = async (sql: string, values: unknown[]): Promise<string> => {
+        const [rows] = await writer.query(`EXPLAIN ${sql}`, values);
+        const described = (rows as Array<Record<string, unknown>>).map(
+          (row) => `type ${row.type} key ${row.key} rows ${row.rows} ${row.Extra ?? ""}`,
+        );
+        return `${sql}: ${described.join("; ")}`;
+      };
+      return [
+        await plan(`SELECT session_handle FROM ${PREFIX}sessions WHERE user_id = ? AND expires_at > ?`, [userId, Date.now()]),
+        await plan(`DELETE FROM ${PREFIX}sessions WHERE user_id = ?`, [userId]),
+      ];
     },
     dispose: async () => {
       if (disposed) return;
