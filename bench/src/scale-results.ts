@@ -1,6 +1,7 @@
 // The scale probe's figures (src/tools/store-scale.ts), kept in scale-results.json one entry per
 // store and size, and the million-session summary that run.ts puts into RESULTS.md: `pnpm bench`
 // rewrites RESULTS.md but does not rerun the probe (a million sessions per store takes most of an hour).
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -45,6 +46,8 @@ export function saveScaleResult(result: ScaleResult): void {
   const results = [...readScaleResults().filter((other) => !same(other)), result];
   results.sort((a, b) => a.store.localeCompare(b.store) || a.sessions - b.sessions);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  // In biome's layout, so the committed file passes `pnpm lint` (as run.ts does for RESULTS.md).
+  execFileSync("npx", ["biome", "format", "--write", file], { stdio: "ignore" });
 }
 
 const ms = (value: number): string => value.toFixed(value < 1 ? 3 : 1);
@@ -94,11 +97,11 @@ export function millionSessionSummary(results: ScaleResult[] = readScaleResults(
 export function scaleTable(results: ScaleResult[] = readScaleResults()): string[] {
   const pair = (figures: Percentiles): string => `${ms(figures.p50)} / ${ms(figures.p99)}`;
   return [
-    "| store | sessions | fill | get p50 / p99 ms | list p50 / p99 ms | rotate p50 / p99 ms | revoke-all p50 / p99 ms | bytes/session | cleanup: deleted, total | longest pause: wall (CPU) ms | load 1 min |",
-    "| --- | ---: | --- | --- | --- | --- | --- | ---: | --- | --- | --- |",
+    "| store | sessions | fill | get p50 / p99 ms | list p50 / p99 ms | rotate p50 / p99 ms | revoke-all p50 / p99 ms | revoke-all after cleanup | bytes/session | cleanup: deleted, total | longest pause: wall (CPU) ms | load 1 min |",
+    "| --- | ---: | --- | --- | --- | --- | --- | --- | ---: | --- | --- | --- |",
     ...results.map(
       (result) =>
-        `| ${result.store}${result.cleanupBatchSize === undefined ? "" : `, batches of ${result.cleanupBatchSize}`} | ${result.sessions.toLocaleString("en-US")} | ${result.fill}, ${result.fillSeconds} s | ${pair(result.get)} | ${pair(result.list)} | ${pair(result.rotate)} | ${pair(result.revokeAll)} | ${result.bytesPerSession} | ${result.cleanup.deleted.toLocaleString("en-US")} in ${result.cleanup.totalMs.toLocaleString("en-US")} ms | ${ms(result.cleanup.longestPauseMs)} (${ms(result.cleanup.longestCpuMs)}) | ${result.load[0]}–${result.load[1]} |`,
+        `| ${result.store}${result.cleanupBatchSize === undefined ? "" : `, batches of ${result.cleanupBatchSize}`} | ${result.sessions.toLocaleString("en-US")} | ${result.fill}, ${result.fillSeconds} s | ${pair(result.get)} | ${pair(result.list)} | ${pair(result.rotate)} | ${pair(result.revokeAll)} | ${result.revokeAllAfterCleanup ? pair(result.revokeAllAfterCleanup) : "–"} | ${result.bytesPerSession} | ${result.cleanup.deleted.toLocaleString("en-US")} in ${result.cleanup.totalMs.toLocaleString("en-US")} ms | ${ms(result.cleanup.longestPauseMs)} (${ms(result.cleanup.longestCpuMs)}) | ${result.load[0]}–${result.load[1]} |`,
     ),
   ];
 }
