@@ -293,8 +293,8 @@ async function main(): Promise<void> {
     for (const line of explained ?? []) console.log(`plan: ${line}`);
     const loadAtEnd = loadAverage();
     console.log(`load average (1 min): ${loadAtStart} at start, ${loadAtEnd} at end`);
-    // A run with other SQLite pragmas is a comparison, printed only: the saved figures are the store's defaults.
-    if (process.env.LATCH_BENCH_SQLITE_PRAGMAS) return;
+    // A run with other SQLite pragmas or PostgreSQL's asynchronous commit is a comparison, printed only: the saved figures are the store's defaults.
+    if (process.env.LATCH_BENCH_SQLITE_PRAGMAS || process.env.LATCH_BENCH_POSTGRES_ASYNC_COMMIT) return;
     saveScaleResult({
       store: storeName,
       sessions,

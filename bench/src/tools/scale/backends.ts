@@ -162,7 +162,10 @@ async function postgresBackend(database: string, batch: { cleanupBatchSize?: num
   };
   await admin(`CREATE DATABASE ${database}`);
   const url = withDatabase(POSTGRES_ADMIN_URL, database);
-  const store = new PostgresStore({ connectionString: url, cleanupIntervalMs: 0, ...batch });
+  // LATCH_BENCH_POSTGRES_ASYNC_COMMIT=1: the store's sessions commit without waiting for the WAL
+  // fsync (synchronous_commit off, this database's connections only), to tell a write's own cost from the disk's.
+  const storeUrl = process.env.LATCH_BENCH_POSTGRES_ASYNC_COMMIT === "1" ? `${url}?options=-c%20synchronous_commit%3Doff` : url;
+  const store = new PostgresStore({ connectionString: storeUrl, cleanupIntervalMs: 0, ...batch });
   const writer = new pg.Client({ connectionString: url });
   await writer.connect();
   // Column types for unnest: each column's values go as one array parameter.
