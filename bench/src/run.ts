@@ -18,6 +18,7 @@ import {
   startServer,
 } from "./http-load";
 import { micro } from "./micro";
+import { millionSessionSummary } from "./scale-results";
 import { SQLITE_PATH, STORE_NAMES } from "./servers/stores";
 
 const quick = process.argv.includes("--quick");
@@ -402,6 +403,10 @@ if (sizes.length > 0) {
   );
   out();
 }
+
+// ---- Stores at a million sessions (the scale probe's saved figures; this run does not measure them) ----
+
+for (const line of millionSessionSummary()) out(line);
 
 // ---- Noise, versions ----------------------------------------------------------------------------
 
