@@ -1,0 +1,56 @@
+// The LoopBack 4 servers of the adapter scenario, selected by argv[2]: bare LoopBack (a
+// RestApplication with POST /login and GET /protected), and Latch (LatchComponent with
+// @loopback/authentication's component, @authenticate("latch") on the route, the session injected;
+// memory store).
+import { Latch, MemoryStore, type SessionContainer } from "@latch/core";
+import { LatchBindings, LatchComponent } from "@latch/loopback";
+import { AuthenticationComponent, authenticate } from "@loopback/authentication";
+import { inject } from "@loopback/core";
+import { get, post, type Request, type Response, RestApplication, RestBindings } from "@loopback/rest";
+
+const kind = process.argv[2] ?? "bare";
+const port = Number(process.env.PORT ?? 4000);
+const latch = new Latch({ store: new MemoryStore(), appInfo: { apiDomain: `http://127.0.0.1:${port}` } });
+
+class BareController {
+  @post("/login")
+  login() {
+    return { ok: true };
+  }
+
+  @get("/protected")
+  protectedRoute() {
+    return { ok: true };
+  }
+}
+
+class LatchController {
+  @post("/login")
+  async login(@inject(RestBindings.Http.REQUEST) req: Request, @inject(RestBindings.Http.RESPONSE) res: Response) {
+    await latch.createNewSession(req, res, "bench-user");
+    return { ok: true };
+  }
+
+  @get("/protected")
+  @authenticate("latch")
+  protectedRoute(@inject(LatchBindings.SESSION) session: SessionContainer) {
+    return { ok: true, userId: session.getUserId() };
+  }
+}
+
+const app = new RestApplication({ rest: { port, host: "127.0.0.1", openApiSpec: { disabled: true } } });
+switch (kind) {
+  case "bare":
+    app.controller(BareController);
+    break;
+  case "latch":
+    app.configure(LatchBindings.COMPONENT).to(latch);
+    app.component(AuthenticationComponent);
+    app.component(LatchComponent);
+    app.controller(LatchController);
+    break;
+  default:
+    throw new Error(`unknown server ${kind}`);
+}
+await app.start();
+console.log(`listening on http://127.0.0.1:${port}`);

@@ -1,0 +1,58 @@
+// The NestJS 12 servers of the adapter scenario on either platform, selected by argv[2]: bare Nest
+// (a controller with POST /login and GET /protected), and Latch (LatchModule.forRoot on the memory
+// store, SessionGuard and @Session() on the route). nestjs-express-servers.ts and
+// nestjs-fastify-servers.ts start it on their platform.
+import "reflect-metadata";
+import { Latch, MemoryStore, type SessionContainer } from "@latch/core";
+import { LatchModule, Session, SessionGuard } from "@latch/nestjs";
+import { Controller, Get, HttpCode, Module, Post, Req, Res, UseGuards } from "@nestjs/common";
+import { NestFactory } from "@nestjs/core";
+import { FastifyAdapter } from "@nestjs/platform-fastify";
+
+export async function startNest(platform: "express" | "fastify"): Promise<void> {
+  const kind = process.argv[2] ?? "bare";
+  const port = Number(process.env.PORT ?? 4000);
+  const latch = new Latch({ store: new MemoryStore(), appInfo: { apiDomain: `http://127.0.0.1:${port}` } });
+
+  @Controller()
+  class BareController {
+    @Post("login")
+    @HttpCode(200)
+    login() {
+      return { ok: true };
+    }
+
+    @Get("protected")
+    protectedRoute() {
+      return { ok: true };
+    }
+  }
+
+  @Controller()
+  class LatchController {
+    @Post("login")
+    @HttpCode(200)
+    async login(@Req() req: object, @Res({ passthrough: true }) res: object) {
+      await latch.createNewSession(req, res, "bench-user");
+      return { ok: true };
+    }
+
+    @Get("protected")
+    @UseGuards(SessionGuard)
+    protectedRoute(@Session() session: SessionContainer) {
+      return { ok: true, userId: session.getUserId() };
+    }
+  }
+
+  if (kind !== "bare" && kind !== "latch") throw new Error(`unknown server ${kind}`);
+  @Module(kind === "bare" ? { controllers: [BareController] } : { imports: [LatchModule.forRoot(latch)], controllers: [LatchController] })
+  class BenchModule {}
+
+  const options = { logger: ["error" as const, "warn" as const] };
+  const app =
+    platform === "fastify"
+      ? await NestFactory.create(BenchModule, new FastifyAdapter(), options)
+      : await NestFactory.create(BenchModule, options);
+  await app.listen(port, "127.0.0.1");
+  console.log(`listening on http://127.0.0.1:${port}`);
+}
