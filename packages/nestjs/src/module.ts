@@ -10,8 +10,7 @@ import {
   type OnModuleInit,
   type Provider,
 } from "@nestjs/common";
-import { APP_FILTER, APP_INTERCEPTOR, HttpAdapterHost } from "@nestjs/core";
-import { LatchBindingInterceptor } from "./binding.interceptor";
+import { APP_FILTER, HttpAdapterHost } from "@nestjs/core";
 import { LatchExceptionFilter } from "./exception-filter";
 import { SessionGuard } from "./guard";
 import { LatchMiddleware } from "./middleware";
@@ -39,13 +38,14 @@ const shared: Provider[] = [
   LatchPlatformLoader,
   SessionGuard,
   { provide: APP_FILTER, useClass: LatchExceptionFilter },
-  { provide: APP_INTERCEPTOR, useClass: LatchBindingInterceptor },
+  // No global interceptor: Nest runs its rxjs interceptor pipeline on every route once one is
+  // registered; `createNewSession(req, res)` resolves Nest's objects on demand (platform.ts).
 ];
 
 /**
  * `LatchModule.forRoot(config)`: a global module that serves Latch's routes (its middleware),
  * provides the `Latch` instance (`@Inject(LATCH)`), `SessionGuard`, and registers the exception
- * filter that answers Latch's errors and the interceptor that binds each request.
+ * filter that answers Latch's errors.
  */
 @Global()
 @Module({})
