@@ -1,12 +1,12 @@
 // The NestJS 12 servers of the adapter scenario on either platform, selected by argv[2]: bare Nest
 // (a controller with POST /login and GET /protected), and Latch (LatchModule.forRoot on the memory
-// store, SessionGuard and @Session() on the route). nestjs-express-servers.ts and
+// store, SessionGuard and @Session() on the route; with or without the old global interceptor). nestjs-express-servers.ts and
 // nestjs-fastify-servers.ts start it on their platform.
 import "reflect-metadata";
 import { Latch, MemoryStore, type SessionContainer } from "@latch/core";
-import { LatchModule, Session, SessionGuard } from "@latch/nestjs";
+import { LatchBindingInterceptor, LatchModule, Session, SessionGuard } from "@latch/nestjs";
 import { Controller, Get, HttpCode, Module, Post, Req, Res, UseGuards } from "@nestjs/common";
-import { NestFactory } from "@nestjs/core";
+import { APP_INTERCEPTOR, NestFactory } from "@nestjs/core";
 import { FastifyAdapter } from "@nestjs/platform-fastify";
 
 export async function startNest(platform: "express" | "fastify"): Promise<void> {
@@ -44,8 +44,15 @@ export async function startNest(platform: "express" | "fastify"): Promise<void> 
     }
   }
 
-  if (kind !== "bare" && kind !== "latch") throw new Error(`unknown server ${kind}`);
-  @Module(kind === "bare" ? { controllers: [BareController] } : { imports: [LatchModule.forRoot(latch)], controllers: [LatchController] })
+  // "latch-with-binding-interceptor": Latch plus the global interceptor LatchModule registered
+  // until OPTIMISATIONS.md change 12, for an A/B of that change in one run.
+  if (kind !== "bare" && kind !== "latch" && kind !== "latch-with-binding-interceptor") throw new Error(`unknown server ${kind}`);
+  const interceptor = kind === "latch-with-binding-interceptor" ? [{ provide: APP_INTERCEPTOR, useClass: LatchBindingInterceptor }] : [];
+  @Module(
+    kind === "bare"
+      ? { controllers: [BareController] }
+      : { imports: [LatchModule.forRoot(latch)], controllers: [LatchController], providers: interceptor },
+  )
   class BenchModule {}
 
   const options = { logger: ["error" as const, "warn" as const] };
