@@ -5,7 +5,7 @@
 import "reflect-metadata";
 import { Latch, MemoryStore, type SessionContainer } from "@latch/core";
 import { LatchBindingInterceptor, LatchModule, Session, SessionGuard } from "@latch/nestjs";
-import { Controller, Get, HttpCode, Module, Post, Req, Res, UseGuards } from "@nestjs/common";
+import { Controller, Get, HttpCode, type MiddlewareConsumer, Module, type NestModule, Post, Req, Res, UseGuards } from "@nestjs/common";
 import { APP_INTERCEPTOR, NestFactory } from "@nestjs/core";
 import { FastifyAdapter } from "@nestjs/platform-fastify";
 
@@ -46,14 +46,22 @@ export async function startNest(platform: "express" | "fastify"): Promise<void> 
 
   // "latch-with-binding-interceptor": Latch plus the global interceptor LatchModule registered
   // until OPTIMISATIONS.md change 12, for an A/B of that change in one run.
-  if (kind !== "bare" && kind !== "latch" && kind !== "latch-with-binding-interceptor") throw new Error(`unknown server ${kind}`);
+  // "bare-with-noop-middleware": bare plus one Nest middleware on every route that only calls
+  // next(), what serving Latch's routes from a middleware costs (on Fastify, Nest then runs middie).
+  const kinds = ["bare", "bare-with-noop-middleware", "latch", "latch-with-binding-interceptor"];
+  if (!kinds.includes(kind)) throw new Error(`unknown server ${kind}`);
   const interceptor = kind === "latch-with-binding-interceptor" ? [{ provide: APP_INTERCEPTOR, useClass: LatchBindingInterceptor }] : [];
   @Module(
-    kind === "bare"
+    kind.startsWith("bare")
       ? { controllers: [BareController] }
       : { imports: [LatchModule.forRoot(latch)], controllers: [LatchController], providers: interceptor },
   )
-  class BenchModule {}
+  class BenchModule implements NestModule {
+    configure(consumer: MiddlewareConsumer): void {
+      if (kind === "bare-with-noop-middleware")
+        consumer.apply((_req: unknown, _res: unknown, next: () => void) => next()).forRoutes("{*path}");
+    }
+  }
 
   const options = { logger: ["error" as const, "warn" as const] };
   const app =
