@@ -4,7 +4,7 @@
 // nestjs-fastify-servers.ts start it on their platform.
 import "reflect-metadata";
 import { Latch, MemoryStore, type SessionContainer } from "@latch/core";
-import { LatchBindingInterceptor, LatchModule, Session, SessionGuard } from "@latch/nestjs";
+import { LatchBindingInterceptor, LatchMiddleware, LatchModule, Session, SessionGuard } from "@latch/nestjs";
 import { Controller, Get, HttpCode, type MiddlewareConsumer, Module, type NestModule, Post, Req, Res, UseGuards } from "@nestjs/common";
 import { APP_INTERCEPTOR, NestFactory } from "@nestjs/core";
 import { FastifyAdapter } from "@nestjs/platform-fastify";
@@ -48,7 +48,9 @@ export async function startNest(platform: "express" | "fastify"): Promise<void> 
   // until OPTIMISATIONS.md change 12, for an A/B of that change in one run.
   // "bare-with-noop-middleware": bare plus one Nest middleware on every route that only calls
   // next(), what serving Latch's routes from a middleware costs (on Fastify, Nest then runs middie).
-  const kinds = ["bare", "bare-with-noop-middleware", "latch", "latch-with-binding-interceptor"];
+  // "latch-with-route-middleware": Latch plus LatchMiddleware on every route, as LatchModule served
+  // its routes on Fastify until change 14 (the hook answers Latch's routes first).
+  const kinds = ["bare", "bare-with-noop-middleware", "latch", "latch-with-binding-interceptor", "latch-with-route-middleware"];
   if (!kinds.includes(kind)) throw new Error(`unknown server ${kind}`);
   const interceptor = kind === "latch-with-binding-interceptor" ? [{ provide: APP_INTERCEPTOR, useClass: LatchBindingInterceptor }] : [];
   @Module(
@@ -60,6 +62,7 @@ export async function startNest(platform: "express" | "fastify"): Promise<void> 
     configure(consumer: MiddlewareConsumer): void {
       if (kind === "bare-with-noop-middleware")
         consumer.apply((_req: unknown, _res: unknown, next: () => void) => next()).forRoutes("{*path}");
+      if (kind === "latch-with-route-middleware") consumer.apply(LatchMiddleware).forRoutes("{*path}");
     }
   }
 

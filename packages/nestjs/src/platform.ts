@@ -79,6 +79,11 @@ export function wrapNative(request: object, response: object): Wrapped {
   return adapterFor(platformOf(request, response)).wrap(request as never, response as never);
 }
 
+/** A new, unbound wrapper of the request alone (to match Latch's routes without a response wrapper). */
+export function newRequestWrapper(request: object, response: object): BaseRequest {
+  return adapterFor(platformOf(request, response)).request(request as never);
+}
+
 /** Like `wrapNative`, but new wrappers that are not bound to the native objects (SessionGuard's). */
 export function newWrappers(request: object, response: object): Wrapped {
   return adapterFor(platformOf(request, response)).wrappers(request as never, response as never);

@@ -1,0 +1,13 @@
+import { spawn } from "node:child_process";
+import autocannon from "autocannon";
+import { login } from "/work/wt/bench-adapters/bench/src/http-load.ts";
+const [script, kind, dir] = process.argv.slice(2);
+const child = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--import", "tsx", "/work/wt/bench-adapters/bench/.prof-tmp/prof.mts", script!, kind!], { env: { ...process.env, PORT: "47123", NODE_ENV: "production" }, stdio: ["ignore", "pipe", "inherit"], cwd: "/work/wt/bench-adapters/bench" });
+await new Promise<void>((r) => child.stdout!.on("data", (d: Buffer) => d.toString().includes("listening") && r()));
+const url = "http://127.0.0.1:47123";
+const { cookie } = await login(url);
+await autocannon({ url: `${url}/protected`, headers: { cookie }, duration: 3, connections: 20 });
+const res = await autocannon({ url: `${url}/protected`, headers: { cookie }, duration: 8, connections: 20 });
+console.log("requests", res.requests.total, "non2xx", res.non2xx);
+child.kill("SIGTERM");
+await new Promise((r) => child.on("exit", r));
