@@ -1,14 +1,17 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { cpus } from "node:os";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 
 export interface LoadResult {
   requestsPerSecond: number;
   latencyP50Ms: number;
+  latencyP99Ms: number;
   errors: number;
   non2xx: number;
   /** CPU time (user + system) the server process spent per request, in µs: what other load on the machine changes least. */
@@ -68,24 +71,61 @@ export interface Server {
 
 const CLOCK_TICK_MICROS = 10_000; // USER_HZ is 100 on Linux
 
-function cpuMicrosOf(pid: number | undefined): number {
+/** Process group, user + system CPU and reaped children's CPU of one /proc/<pid>/stat line. */
+function statOf(pid: string): { group: number; micros: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MICROS;
+    const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    return { group: Number(fields[2]), micros: ticks * CLOCK_TICK_MICROS };
   } catch {
-    return Number.NaN;
+    return undefined; // the process ended while we read /proc
   }
 }
 
-/** Starts one of the bench servers in its own process; `wrapper` runs it under another program (e.g. valgrind) instead of pinning it. */
+/**
+ * CPU time of every process in one process group: a server started by startServer leads its own
+ * group, so this counts it and whatever it started (`next start`'s server child), and, through
+ * the reaped-children fields, any of those that already ended. NaN without Linux /proc.
+ */
+function cpuMicrosOfGroup(group: number | undefined): number {
+  if (group === undefined) return Number.NaN;
+  let names: string[];
+  try {
+    names = readdirSync("/proc");
+  } catch {
+    return Number.NaN;
+  }
+  let micros = 0;
+  for (const name of names) {
+    if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
+    const stat = statOf(name);
+    if (stat?.group === group) micros += stat.micros;
+  }
+  return micros;
+}
+
+/** The Bun binary of the @oven/bun-linux-x64 devDependency (as apps/hono finds it). */
+function bunBinary(): string {
+  const bunPackage = createRequire(import.meta.url).resolve("@oven/bun-linux-x64/package.json");
+  return join(dirname(bunPackage), "bin", "bun");
+}
+
+/**
+ * Starts one of the bench servers in its own process group; `wrapper` runs it under another
+ * program (e.g. valgrind) instead of pinning it. Scripts named `*-bun-servers.ts` run on Bun,
+ * every other one on Node with tsx.
+ */
 export async function startServer(script: string, kind: string, wrapper?: string[]): Promise<Server> {
   const port = await freePort();
-  const node = [process.execPath, "--import", "tsx", fileURLToPath(new URL(`./servers/${script}`, import.meta.url)), kind];
-  const [command, ...args] = wrapper ? [...wrapper, ...node] : pinServers ? ["taskset", "-c", "1", ...node] : node;
+  const path = fileURLToPath(new URL(`./servers/${script}`, import.meta.url));
+  const runtime = script.endsWith("-bun-servers.ts") ? [bunBinary(), path, kind] : [process.execPath, "--import", "tsx", path, kind];
+  const [command, ...args] = wrapper ? [...wrapper, ...runtime] : pinServers ? ["taskset", "-c", "1", ...runtime] : runtime;
   const child: ChildProcess = spawn(command as string, args, {
     env: { ...process.env, PORT: String(port), NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "inherit"],
+    // Its own process group: the CPU count and the stop cover any process the server starts.
+    detached: true,
   });
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes("listening on") && resolve());
@@ -96,11 +136,12 @@ export async function startServer(script: string, kind: string, wrapper?: string
     url: `http://127.0.0.1:${port}`,
     pid: child.pid,
     // With taskset in front, the server is taskset's child (taskset execs node, so same pid).
-    cpuMicros: () => cpuMicrosOf(child.pid),
+    cpuMicros: () => cpuMicrosOfGroup(child.pid),
     stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill("SIGKILL");
-      await once(child, "exit").catch(() => {});
+      if (child.exitCode !== null || child.pid === undefined) return;
+      const exited = once(child, "exit").catch(() => {});
+      process.kill(-child.pid, "SIGKILL");
+      await exited;
     },
   };
 }
@@ -141,6 +182,7 @@ function summary(result: autocannon.Result, server: Server, cpuBefore: number): 
     serverCpuMicrosPerRequest: (server.cpuMicros() - cpuBefore) / Math.max(1, result.requests.total),
     requestsPerSecond: result.requests.average,
     latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };

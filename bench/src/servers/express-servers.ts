@@ -82,9 +82,9 @@ async function setup(): Promise<void> {
     case "express-session-redis": {
       let store: session.Store | undefined;
       if (kind === "express-session-redis") {
-        const client = createClient({ url: "redis://127.0.0.1:6379" });
+        const client = createClient({ url: process.env.LATCH_BENCH_REDIS_URL ?? "redis://127.0.0.1:6379" });
         await client.connect();
-        store = new RedisStore({ client, prefix: `bench:${process.pid}:` });
+        store = new RedisStore({ client, prefix: `${process.env.LATCH_BENCH_REDIS_PREFIX ?? "bench:"}${process.pid}:` });
       }
       app.use(session({ secret, resave: false, saveUninitialized: false, store }));
       // Latch's declaration merging owns `req.session` in this file's types; express-session's is this one.

@@ -22,7 +22,8 @@ const POSTGRES_URL = process.env.LATCH_BENCH_POSTGRES_URL ?? "postgres://postgre
 const MYSQL_URL = process.env.LATCH_BENCH_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test";
 const REDIS_URL = process.env.LATCH_BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const PREFIX = "latch_bench_";
-const REDIS_PREFIX = "latch-bench:";
+// Overridable, so that a run on a shared Redis can use (and afterwards delete) keys of its own.
+const REDIS_PREFIX = process.env.LATCH_BENCH_REDIS_PREFIX ?? "latch-bench:";
 
 export function latchStore(name: StoreName): SessionStore {
   switch (name) {

@@ -3,8 +3,10 @@ import type { Observable } from "rxjs";
 import { nativeObjects, wrapNative } from "./platform";
 
 /**
- * Binds each request's objects before the handler runs, so `createNewSession(req, res, ...)` works
- * in a controller with `@Req()` and `@Res({ passthrough: true })`, on either platform.
+ * Binds each request's objects before the handler runs. `LatchModule` no longer registers it:
+ * `createNewSession(req, res, ...)` with `@Req()` and `@Res({ passthrough: true })` resolves Nest's
+ * objects on demand on either platform, and a global interceptor makes Nest run its interceptor
+ * pipeline on every route. Kept for apps that apply it themselves.
  */
 @Injectable()
 export class LatchBindingInterceptor implements NestInterceptor {

@@ -1,7 +1,7 @@
-import { type GetSessionOptions, type Latch, UnauthorisedError } from "@latch/core";
+import { type GetSessionOptions, type Latch, type SessionContainer, UnauthorisedError } from "@latch/core";
 import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from "@nestjs/common";
 import { Reflector } from "@nestjs/core";
-import { loadPlatform, nativeObjects, platformOf, wrapNative } from "./platform";
+import { isPlatformLoaded, loadPlatform, nativeObjects, newWrappers, platformOf } from "./platform";
 import { LATCH, VERIFY_SESSION_OPTIONS } from "./tokens";
 
 /** Per-route session options for `SessionGuard`: `@VerifySession({ sessionRequired: false })`. */
@@ -19,20 +19,42 @@ export class SessionGuard implements CanActivate {
     @Inject(Reflector) private readonly reflector: Reflector,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const options =
       this.reflector.getAllAndOverride<GetSessionOptions | undefined>(VERIFY_SESSION_OPTIONS, [context.getHandler(), context.getClass()]) ??
       {};
     const natives = nativeObjects(context);
-    if (!natives) throw new UnauthorisedError("no HTTP request in this execution context", { clearTokens: false });
+    if (!natives) return Promise.reject(new UnauthorisedError("no HTTP request in this execution context", { clearTokens: false }));
+    const platform = platformOf(natives.request, natives.response);
     // Loaded at start-up already (LatchModule); this covers a guard used without the module's init.
-    await loadPlatform(platformOf(natives.request, natives.response));
-    const { request, response } = wrapNative(natives.request, natives.response);
-    const session = await this.latch.getSession(request, response, options);
+    if (!isPlatformLoaded(platform)) return loadPlatform(platform).then(() => this.#check(natives, options));
+    return this.#check(natives, options);
+  }
+
+  /** A token verified before is checked without a promise (`getSessionMaybeSync`); a failed check is a rejected promise. */
+  #check(
+    natives: { request: Record<string, unknown>; response: Record<string, unknown> },
+    options: GetSessionOptions,
+  ): boolean | Promise<boolean> {
+    // Unbound wrappers: binding adds a property to each native object on every request, which only
+    // app code handing them to core needs (it resolves them on demand, see platform.ts).
+    const { request, response } = newWrappers(natives.request, natives.response);
+    let result: SessionContainer | undefined | Promise<SessionContainer | undefined>;
+    try {
+      result = this.latch.getSessionMaybeSync(request, response, options);
+    } catch (error) {
+      // As before this path was synchronous: a failed check is a rejected promise, never a throw.
+      return Promise.reject(error);
+    }
+    if (!(result instanceof Promise)) return this.#attach(natives.request, result);
+    return result.then((session) => this.#attach(natives.request, session));
+  }
+
+  #attach(request: Record<string, unknown>, session: SessionContainer | undefined): true {
     if (session) {
-      natives.request.latchSession = session;
+      request.latchSession = session;
       // The alias, unless express-session / @fastify/session own `req.session`.
-      if (natives.request.session === undefined) natives.request.session = session;
+      if (request.session === undefined) request.session = session;
     }
     return true;
   }

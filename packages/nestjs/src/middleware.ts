@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Latch } from "@latch/core";
-import { wrapNode } from "@latch/core/node";
+import { NodeRequest, NodeResponse } from "@latch/core/node";
 import { Inject, Injectable, type NestMiddleware } from "@nestjs/common";
 import { LATCH } from "./tokens";
 
@@ -13,12 +13,14 @@ export class LatchMiddleware implements NestMiddleware {
   constructor(@Inject(LATCH) private readonly latch: Latch) {}
 
   use(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
-    const { request, response } = wrapNode(req, res);
+    // Unbound wrappers (not `wrapNode`): binding adds two properties to Node's objects on every
+    // request, and nothing later needs them (app code's objects are resolved on demand, platform.ts).
+    const request = new NodeRequest(req);
     if (!this.latch.matchRoute(request)) {
       next();
       return;
     }
-    this.latch.handleRequest(request, response).then(
+    this.latch.handleRequest(request, new NodeResponse(res)).then(
       (handled) => {
         if (!handled) next();
       },

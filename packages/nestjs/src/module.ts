@@ -10,9 +10,9 @@ import {
   type OnModuleInit,
   type Provider,
 } from "@nestjs/common";
-import { APP_FILTER, APP_INTERCEPTOR, HttpAdapterHost } from "@nestjs/core";
-import { LatchBindingInterceptor } from "./binding.interceptor";
+import { APP_FILTER, HttpAdapterHost } from "@nestjs/core";
 import { LatchExceptionFilter } from "./exception-filter";
+import { type FastifyHooks, serveLatchRoutesOnFastify } from "./fastify-routes";
 import { SessionGuard } from "./guard";
 import { LatchMiddleware } from "./middleware";
 import { loadPlatform } from "./platform";
@@ -39,13 +39,14 @@ const shared: Provider[] = [
   LatchPlatformLoader,
   SessionGuard,
   { provide: APP_FILTER, useClass: LatchExceptionFilter },
-  { provide: APP_INTERCEPTOR, useClass: LatchBindingInterceptor },
+  // No global interceptor: Nest runs its rxjs interceptor pipeline on every route once one is
+  // registered; `createNewSession(req, res)` resolves Nest's objects on demand (platform.ts).
 ];
 
 /**
- * `LatchModule.forRoot(config)`: a global module that serves Latch's routes (its middleware),
+ * `LatchModule.forRoot(config)`: a global module that serves Latch's routes (a middleware; on Fastify a hook),
  * provides the `Latch` instance (`@Inject(LATCH)`), `SessionGuard`, and registers the exception
- * filter that answers Latch's errors and the interceptor that binds each request.
+ * filter that answers Latch's errors.
  */
 @Global()
 @Module({})
@@ -78,7 +79,19 @@ export class LatchModule implements NestModule {
     };
   }
 
+  constructor(
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+    @Inject(LATCH) private readonly latch: Latch,
+  ) {}
+
   configure(consumer: MiddlewareConsumer): void {
+    const adapter = this.adapterHost.httpAdapter;
+    // On Fastify a hook, not a Nest middleware (which would make Nest run middie on every request).
+    // The hook reads Latch's Fastify wrappers when a request comes, after LatchPlatformLoader loaded them.
+    if (adapter?.getType() === "fastify") {
+      serveLatchRoutesOnFastify(adapter.getInstance<FastifyHooks>(), () => this.latch);
+      return;
+    }
     consumer.apply(LatchMiddleware).forRoutes("{*path}");
   }
 }
