@@ -116,7 +116,8 @@ describe("supertokens-node 24 verifies Latch sessions (connectionURI = the Latch
   it("refuses an expired token as Latch does, and a revoked one once it has expired", async () => {
     const expiring = await shortLived.createNewSessionWithoutRequestResponse("public", "user-5");
     const revoked = await shortLived.createNewSessionWithoutRequestResponse("public", "user-6");
-    // Verification is stateless for both: a revoked session's token works until it expires...
+    // A SuperTokens backend verifies statelessly: it does not hear Latch's fleet revocation, so a
+    // revoked session's token works there until it expires (Latch's own servers refuse it at once)...
     expect(await server.latch.revokeSession(revoked.getHandle())).toBe(true);
     const early = await both(tokenOf(revoked));
     if (early.latch.status === 200) expect(early.supertokens).toEqual(early.latch);

@@ -2,10 +2,9 @@
 // catch-up at start, after the LISTEN connection is terminated and after the server is "stopped"
 // behind a fault proxy, payloads past NOTIFY's 8000 bytes, atomicity and pruning.
 import { randomUUID } from "node:crypto";
-import { closedPort, rejectionOf, sessionRecord, startFaultProxy } from "@latch/testing/store";
+import { closedPort, recordingWatcher, rejectionOf, sessionRecord, startFaultProxy } from "@latch/testing/store";
 import { afterEach, describe, expect, it } from "vitest";
 import { PostgresStore, type PostgresStoreOptions } from "../src/index";
-import { recordingWatcher } from "./recording-watcher";
 import { admin, dropTables, POSTGRES_URL, uniquePrefix } from "./service";
 import { skipReason } from "./skip";
 

@@ -5,6 +5,7 @@ import type { SessionRecord } from "@latch/core";
 import {
   checkManyProcesses,
   type LocalRedisCluster,
+  recordingWatcher,
   redisClusterToolsMissing,
   runStoreConformance,
   sessionRecord,
@@ -14,7 +15,6 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { slotOfTag } from "../src/cluster-slots";
 import { RedisStore, storeFromUrl } from "../src/index";
-import { recordingWatcher } from "./recording-watcher";
 import { uniquePrefix } from "./service";
 
 const missing = await redisClusterToolsMissing();

@@ -3,10 +3,9 @@
 // is "stopped" behind a fault proxy, atomicity and bounded pruning. The Cluster cases are in
 // cluster.test.ts.
 import { randomUUID } from "node:crypto";
-import { closedPort, rejectionOf, sessionRecord, startFaultProxy } from "@latch/testing/store";
+import { closedPort, recordingWatcher, rejectionOf, sessionRecord, startFaultProxy } from "@latch/testing/store";
 import { afterEach, describe, expect, it } from "vitest";
 import { RedisStore, type RedisStoreOptions } from "../src/index";
-import { recordingWatcher } from "./recording-watcher";
 import { admin, deleteKeys, REDIS_URL, uniquePrefix } from "./service";
 import { skipReason } from "./skip";
 

@@ -6,6 +6,7 @@ export { afterReconnect, closedPort, type FaultProxy, rejectionOf, respCommand, 
 export { HOSTILE_IDENTIFIERS, HOSTILE_STRINGS, hostileJson, largeJson, randomHash, sessionRecord, signingKey } from "./fixtures";
 export { checkManyProcesses, type MultiProcessRun, type MultiProcessStore } from "./multi-process";
 export { runStoreOutageConformance, type StoreOutageHarness } from "./outage";
+export { recordingWatcher } from "./recording-watcher";
 export { type LocalRedisCluster, redisClusterToolsMissing, startRedisCluster } from "./redis-cluster";
 export { createScratchDatabase, type ScratchDatabase, takesScratchDatabase } from "./scratch-database";
 export { runStoreSecretChecks, type StoreWithRawView } from "./secrets";

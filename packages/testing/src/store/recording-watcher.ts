@@ -1,5 +1,7 @@
 import type { RevocationWatcher } from "@latch/core";
 
+// For store tests of a revocation feed (watchRevocations).
+
 /** A watcher that keeps what the feed told it, and waits (generously; never a timing assertion) for what a test expects. */
 export function recordingWatcher() {
   /** Handle -> revokedAt, as delivered (a duplicate overwrites with the same value). */
