@@ -2,7 +2,7 @@
 // Each serves POST /login (creates a session for "bench-user") and GET /protected (needs it);
 // Latch's also serve its refresh route.
 import { Latch, MemoryStore, type SigningAlgorithm } from "@latch/core";
-import { middleware, type SessionRequest, verifySession } from "@latch/express";
+import { middleware, type VerifiedSessionRequest, verifySession } from "@latch/express";
 import { fromNodeHeaders } from "better-auth/node";
 import { RedisStore } from "connect-redis";
 import express, { type RequestHandler } from "express";
@@ -33,7 +33,7 @@ function latchApp(latch: Latch, checkDatabase = false): void {
   app.get(
     "/protected",
     verifySession({ latch, checkDatabase }),
-    (req, res) => void res.json({ ok: true, userId: (req as SessionRequest).session.getUserId() }),
+    (req, res) => void res.json({ ok: true, userId: (req as VerifiedSessionRequest).latchSession.getUserId() }),
   );
 }
 
